@@ -1,0 +1,302 @@
+//! The commands of `voc`, callable from tests. Each one loads the project,
+//! delegates to `voc-engine` / `voc-gen`, and prints a short report.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use voc_engine::config::{Config, Overrides};
+use voc_engine::query::{self, Format};
+use voc_engine::storage::Root;
+use voc_engine::{JobSet, Manifest, Result, VocError};
+
+pub mod logging;
+
+/// Global options shared by every command.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub project: PathBuf,
+    pub config: Option<PathBuf>,
+}
+
+impl Ctx {
+    fn config(&self, input: Option<String>, output: Option<String>) -> Result<Config> {
+        Config::load(&self.project, &Overrides { input, output, config_file: self.config.clone() })
+    }
+
+    fn jobs(&self) -> Result<JobSet> {
+        if !self.project.join("jobs").is_dir() {
+            return Err(VocError::config(format!(
+                "{}: no jobs/ folder here; run from a voc project (the repository root) or pass --project DIR",
+                self.project.display()
+            )));
+        }
+        JobSet::load(&self.project)
+    }
+}
+
+/// `voc generate`.
+pub async fn generate(
+    out: &str,
+    start: NaiveDate,
+    days: u32,
+    shops: u32,
+    customers: u32,
+    seed: u64,
+    sessions_per_day: Option<u32>,
+) -> Result<()> {
+    if days == 0 || shops == 0 || customers == 0 {
+        return Err(VocError::config("--days, --shops and --customers must be at least 1"));
+    }
+    let root = Root::parse(out, true)?;
+    let cfg = voc_gen::GenConfig {
+        start,
+        days,
+        shops,
+        customers,
+        seed,
+        sessions_per_day,
+        tz: chrono_tz_default(),
+    };
+    let summary = voc_gen::generate(&root, &cfg).await?;
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "wrote {} ({} days from {start}, seed {seed}) in {:.1?}", root, days, summary.elapsed);
+    for t in summary.tables.iter().chain(summary.truth.iter()) {
+        let _ = writeln!(o, "  {:<32} {:>10} rows {:>4} files {:>12} bytes", t.table, t.rows, t.files, t.bytes);
+    }
+    Ok(())
+}
+
+fn chrono_tz_default() -> chrono_tz::Tz {
+    std::env::var("VOC_TIMEZONE").ok().and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::Asia::Shanghai)
+}
+
+/// `voc run`.
+#[allow(clippy::too_many_arguments)]
+pub async fn run(
+    ctx: &Ctx,
+    job: Option<String>,
+    all: bool,
+    date: NaiveDate,
+    until: Option<NaiveDate>,
+    input: Option<String>,
+    output: Option<String>,
+    cluster: Option<String>,
+) -> Result<()> {
+    if let Some(c) = cluster {
+        return Err(VocError::config(format!(
+            "--cluster {c}: cluster mode (Ballista) is not built into this version yet; run without --cluster"
+        )));
+    }
+    let cfg = ctx.config(input, output)?;
+    let jobs = ctx.jobs()?;
+    let names: Vec<String> = match (job, all) {
+        (Some(j), false) => {
+            jobs.get(&j)?;
+            vec![j]
+        }
+        (None, true) => jobs.jobs.keys().cloned().collect(),
+        _ => return Err(VocError::config("name a job, or pass --all")),
+    };
+    let last = until.unwrap_or(date);
+    if last < date {
+        return Err(VocError::config(format!("--until {last} is before --date {date}")));
+    }
+    let mut d = date;
+    while d <= last {
+        let manifests = voc_engine::runner::run_jobs(&cfg, &jobs, &names, d).await?;
+        print_manifests(&cfg, &manifests);
+        d += chrono::Duration::days(1);
+    }
+    Ok(())
+}
+
+fn print_manifests(cfg: &Config, manifests: &[Manifest]) {
+    let mut o = std::io::stdout().lock();
+    for m in manifests {
+        let read: u64 = m.inputs.iter().map(|i| i.rows).sum();
+        let _ = writeln!(
+            o,
+            "{} dt={}: read {read} rows, {} checks passed, {} ms",
+            m.job,
+            m.date,
+            m.checks.len(),
+            m.timings_ms.get("total").copied().unwrap_or(0)
+        );
+        for t in &m.outputs {
+            let _ = writeln!(
+                o,
+                "  {:<24} {:>10} rows {:>3} files → {}/{}/{}/",
+                t.table,
+                t.rows,
+                t.files.len(),
+                cfg.output.as_deref().unwrap_or(""),
+                t.table,
+                t.partition
+            );
+        }
+    }
+}
+
+/// `voc list`.
+pub async fn list(ctx: &Ctx) -> Result<()> {
+    let jobs = ctx.jobs()?;
+    let mut o = std::io::stdout().lock();
+    let all: Vec<String> = jobs.jobs.keys().cloned().collect();
+    for j in jobs.order(&all)? {
+        let _ = writeln!(o, "{}  {}", j.name, j.spec.description);
+        if !j.spec.depends_on.is_empty() {
+            let _ = writeln!(o, "  depends on: {}", j.spec.depends_on.join(", "));
+        }
+        let inputs: Vec<String> = j.spec.inputs.iter().map(|(t, i)| format!("{t} ({}d)", i.days)).collect();
+        let _ = writeln!(o, "  reads:  {}", inputs.join(", "));
+        for (out, sql) in &j.outputs {
+            let rel = sql.strip_prefix(&ctx.project).unwrap_or(sql);
+            let _ = writeln!(o, "  writes: {} ← {}", out.table, rel.display());
+        }
+        if let Some(s) = &j.spec.schedule {
+            let _ = writeln!(o, "  schedule: {s}");
+        }
+    }
+    Ok(())
+}
+
+/// `voc validate`.
+pub async fn validate(ctx: &Ctx) -> Result<()> {
+    let cfg = ctx.config(None, None)?;
+    let jobs = ctx.jobs()?;
+    let report = voc_engine::runner::validate(&cfg, &jobs).await?;
+    let mut o = std::io::stdout().lock();
+    for line in report {
+        let _ = writeln!(o, "ok  {line}");
+    }
+    let _ = writeln!(o, "{} jobs valid", jobs.jobs.len());
+    Ok(())
+}
+
+/// `voc sql`.
+pub async fn sql(ctx: &Ctx, q: Option<String>, format: &str, input: Option<String>, output: Option<String>) -> Result<()> {
+    let format: Format = format.parse()?;
+    let cfg = ctx.config(input, output)?;
+    let jobs = ctx.jobs().ok();
+    let (session, reg) = query::open(&cfg, jobs.as_ref()).await?;
+    match q {
+        Some(text) => {
+            let results = query::run_statements(&session, &text).await?;
+            let mut o = std::io::stdout().lock();
+            for batches in results {
+                if batches.is_empty() || batches.iter().all(|b| b.num_columns() == 0) {
+                    continue;
+                }
+                let _ = writeln!(o, "{}", query::render(&batches, format)?);
+            }
+            Ok(())
+        }
+        None => prompt(&session, &reg, format).await,
+    }
+}
+
+async fn prompt(session: &datafusion::prelude::SessionContext, reg: &query::Registered, format: Format) -> Result<()> {
+    use rustyline::error::ReadlineError;
+    let mut rl = rustyline::DefaultEditor::new().map_err(|e| VocError::internal(e.to_string()))?;
+    let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".voc_history"));
+    if let Some(h) = &history {
+        let _ = rl.load_history(h);
+    }
+    println!(
+        "voc sql — inputs: {} | outputs: {}\nEnd statements with ';'. \\q quits.",
+        if reg.inputs.is_empty() { "none".into() } else { reg.inputs.join(", ") },
+        if reg.outputs.is_empty() { "none".into() } else { reg.outputs.join(", ") }
+    );
+    let mut buf = String::new();
+    loop {
+        let p = if buf.is_empty() { "voc> " } else { "  -> " };
+        match rl.readline(p) {
+            Ok(line) => {
+                let t = line.trim();
+                if buf.is_empty() && (t == "\\q" || t == "quit" || t == "exit") {
+                    break;
+                }
+                buf.push_str(&line);
+                buf.push('\n');
+                if !t.ends_with(';') {
+                    continue;
+                }
+                let _ = rl.add_history_entry(buf.trim());
+                let started = Instant::now();
+                match query::run_statements(session, &buf).await {
+                    Ok(results) => {
+                        for batches in results {
+                            let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+                            if let Ok(s) = query::render(&batches, format) {
+                                println!("{s}");
+                            }
+                            println!("{rows} row(s) in {:.3}s", started.elapsed().as_secs_f64());
+                        }
+                    }
+                    Err(e) => eprintln!("voc: {e}"),
+                }
+                buf.clear();
+            }
+            Err(ReadlineError::Interrupted) => buf.clear(),
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(VocError::internal(e.to_string())),
+        }
+    }
+    if let Some(h) = &history {
+        let _ = rl.save_history(h);
+    }
+    Ok(())
+}
+
+/// `voc demo`: generate → run every job for every day → report.
+pub async fn demo(ctx: &Ctx, out: &str, days: u32, shops: u32, customers: u32, seed: u64) -> Result<()> {
+    let started = Instant::now();
+    let jobs = ctx.jobs()?;
+    let base = PathBuf::from(out);
+    let input = base.join("input");
+    let output = base.join("output");
+    // A demo starts clean: outputs of an earlier demo in the same folder go.
+    for d in [&input, &output] {
+        if d.exists() {
+            std::fs::remove_dir_all(d).map_err(|e| VocError::storage(format!("{}: {e}", d.display())))?;
+        }
+    }
+    let start = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+    let input_s = input.to_string_lossy().to_string();
+    let output_s = output.to_string_lossy().to_string();
+    println!("1/3 generating {days} days for {shops} shops and {customers} customers → {input_s}");
+    generate(&input_s, start, days, shops, customers, seed, None).await?;
+    let cfg = ctx.config(Some(input_s.clone()), Some(output_s.clone()))?;
+    println!("2/3 running {} jobs for {days} days → {output_s}", jobs.jobs.len());
+    let names: Vec<String> = jobs.jobs.keys().cloned().collect();
+    let mut totals: std::collections::BTreeMap<String, (u64, u32)> = Default::default();
+    let progress = std::io::stderr().is_terminal();
+    for k in 0..days {
+        let date = start + chrono::Duration::days(k as i64);
+        if progress {
+            eprint!("\r   day {}/{days} ({date})", k + 1);
+        }
+        for m in voc_engine::runner::run_jobs(&cfg, &jobs, &names, date).await? {
+            for t in m.outputs {
+                let e = totals.entry(t.table).or_default();
+                e.0 += t.rows;
+                e.1 += 1;
+            }
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    let out_root = Root::parse(&output_s, false)?;
+    println!("3/3 wrote:");
+    for (table, (rows, parts)) in &totals {
+        println!("  {table:<24} {rows:>9} rows in {parts} daily partitions  {}/", out_root.url_of(table, false));
+    }
+    println!("done in {:.1}s. Try:", started.elapsed().as_secs_f64());
+    println!(
+        "  cargo run --release -- sql --input {input_s} --output {output_s} \\\n    \"SELECT dt, shop_id, sessions, frt_p50_s, frt_p90_s, csat_avg FROM kpi_shop_daily ORDER BY dt, shop_id LIMIT 20\""
+    );
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! `voc`: parses the command line and hands over to the library.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "voc", version, about = "Batch analytics for e-commerce customer service on DataFusion")]
+struct Cli {
+    /// Folder holding jobs/, sql/, config/ and voc.toml.
+    #[arg(long, global = true, env = "VOC_PROJECT", default_value = ".")]
+    project: PathBuf,
+    /// Configuration file (default: <project>/voc.toml when it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Generate sample data, run every job for every day, show what was written.
+    Demo {
+        #[arg(long, default_value = "voc-demo")]
+        out: String,
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        #[arg(long, default_value_t = 10)]
+        shops: u32,
+        #[arg(long, default_value_t = 10_000)]
+        customers: u32,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Write synthetic input tables (and their planted truth under _truth/).
+    Generate {
+        #[arg(long)]
+        out: String,
+        #[arg(long, value_parser = parse_date)]
+        start: NaiveDate,
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        #[arg(long, default_value_t = 20)]
+        shops: u32,
+        #[arg(long, default_value_t = 20_000)]
+        customers: u32,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Chat sessions per day over all shops (default: customers / 20).
+        #[arg(long)]
+        sessions_per_day: Option<u32>,
+    },
+    /// Run one job (or --all, in dependency order) for a date.
+    Run {
+        /// The job to run; omit with --all.
+        job: Option<String>,
+        #[arg(long, conflicts_with = "job")]
+        all: bool,
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+        /// Also run every later date up to and including this one (a backfill).
+        #[arg(long, value_parser = parse_date)]
+        until: Option<NaiveDate>,
+        #[arg(long)]
+        input: Option<String>,
+        #[arg(long)]
+        output: Option<String>,
+        /// Ballista scheduler (df://host:port); not available in this build yet.
+        #[arg(long)]
+        cluster: Option<String>,
+    },
+    /// List jobs, what they read and the tables they write.
+    List,
+    /// Parse every job and plan every SQL file against the contract, without data.
+    Validate,
+    /// Query inputs, outputs and files with SQL; no QUERY opens a prompt.
+    Sql {
+        query: Option<String>,
+        #[arg(long, default_value = "table")]
+        format: String,
+        #[arg(long)]
+        input: Option<String>,
+        #[arg(long)]
+        output: Option<String>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected a date as YYYY-MM-DD, found '{s}'"))
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let quiet = matches!(cli.command, Command::Sql { .. } | Command::List | Command::Validate);
+    voc_cli::logging::init(quiet);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let code = runtime.block_on(async move {
+        let ctx = voc_cli::Ctx { project: cli.project, config: cli.config };
+        let result = match cli.command {
+            Command::Demo { out, days, shops, customers, seed } => {
+                voc_cli::demo(&ctx, &out, days, shops, customers, seed).await
+            }
+            Command::Generate { out, start, days, shops, customers, seed, sessions_per_day } => {
+                voc_cli::generate(&out, start, days, shops, customers, seed, sessions_per_day).await
+            }
+            Command::Run { job, all, date, until, input, output, cluster } => {
+                voc_cli::run(&ctx, job, all, date, until, input, output, cluster).await
+            }
+            Command::List => voc_cli::list(&ctx).await,
+            Command::Validate => voc_cli::validate(&ctx).await,
+            Command::Sql { query, format, input, output } => voc_cli::sql(&ctx, query, &format, input, output).await,
+        };
+        match result {
+            Ok(()) => 0,
+            Err(e) => {
+                tracing::error!(kind = ?e.kind, exit_code = e.exit_code(), "{}", e.message);
+                eprintln!("voc: {e}");
+                e.exit_code()
+            }
+        }
+    });
+    std::process::exit(code);
+}

@@ -1,0 +1,449 @@
+//! Job files: `jobs/<job>.toml`. A job is data: what it reads, which SQL
+//! builds which table, which checks must pass. `docs/jobs.md` lists every key.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::toml_error;
+use crate::contract;
+use crate::error::{Result, VocError};
+
+/// A job as written in its TOML file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobFile {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// A cron expression for deploy/ generators; the engine does not schedule.
+    pub schedule: Option<String>,
+    #[serde(default)]
+    pub inputs: BTreeMap<String, InputSpec>,
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    pub outputs: Vec<OutputSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    /// Days of partitions read, ending at the run date (1 = the run date only).
+    #[serde(default = "one")]
+    pub days: u32,
+    /// When true (default) a missing run-date partition stops the run with
+    /// "input not ready"; when false the table is read as empty.
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    pub table: String,
+    /// Path of the SQL file relative to the project; default `sql/<job>/<table>.sql`.
+    pub sql: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+/// A data check on an output table, run on the staged files before commit.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// None of these columns holds a null.
+    NotNull(Vec<String>),
+    /// These columns together identify a row.
+    Unique(Vec<String>),
+    /// Every non-null value of `column` is one of `values`.
+    AcceptedValues { column: String, values: Vec<String> },
+    /// The table has at least this many rows.
+    MinRows(u64),
+}
+
+impl Check {
+    pub fn describe(&self) -> String {
+        match self {
+            Check::NotNull(c) => format!("not_null({})", c.join(", ")),
+            Check::Unique(c) => format!("unique({})", c.join(", ")),
+            Check::AcceptedValues { column, values } => {
+                format!("accepted_values({column} in [{}])", values.join(", "))
+            }
+            Check::MinRows(n) => format!("min_rows({n})"),
+        }
+    }
+}
+
+/// A job file after validation, with resolved paths.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub file: PathBuf,
+    pub spec: JobFile,
+    /// (output spec, absolute SQL path) in file order.
+    pub outputs: Vec<(OutputSpec, PathBuf)>,
+}
+
+/// Job names and table names are SQL identifiers and path segments.
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+impl Job {
+    /// Parses and checks one job file.
+    pub fn load(project_dir: &Path, file: &Path) -> Result<Job> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| VocError::config(format!("{}: {e}", file.display())))?;
+        let name = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        Self::parse(project_dir, file, &name, &text)
+    }
+
+    pub fn parse(project_dir: &Path, file: &Path, name: &str, text: &str) -> Result<Job> {
+        let at = |key: &str| -> String {
+            // Point at the line that holds the key, when we can find it.
+            match text.find(key) {
+                Some(off) => format!("{}:{}", file.display(), crate::config::line_col(text, off).0),
+                None => file.display().to_string(),
+            }
+        };
+        if !valid_name(name) {
+            return Err(VocError::config(format!(
+                "{}: job name '{name}' must be lower_snake_case (it names tables, folders and logs)",
+                file.display()
+            )));
+        }
+        let spec: JobFile =
+            toml::from_str(text).map_err(|e| VocError::config(toml_error(file, text, &e)))?;
+        if spec.outputs.is_empty() {
+            return Err(VocError::config(format!(
+                "{}: expected at least one [[outputs]] table, found none",
+                file.display()
+            )));
+        }
+        for (input, i) in &spec.inputs {
+            if i.days == 0 || i.days > 3660 {
+                return Err(VocError::config(format!(
+                    "{}: inputs.{input}.days: expected 1..=3660, found {}",
+                    at(input),
+                    i.days
+                )));
+            }
+        }
+        for (k, v) in &spec.params {
+            if !valid_name(k) || matches!(k.as_str(), "run_date" | "window_start" | "timezone") {
+                return Err(VocError::config(format!(
+                    "{}: params.{k}: names are lower_snake_case and may not shadow run_date, window_start or timezone",
+                    at(k)
+                )));
+            }
+            if !matches!(
+                v,
+                toml::Value::String(_) | toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_)
+            ) {
+                return Err(VocError::config(format!(
+                    "{}: params.{k}: expected a string, integer, float or boolean, found {}",
+                    at(k),
+                    v.type_str()
+                )));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let mut outputs = Vec::new();
+        for o in &spec.outputs {
+            if !valid_name(&o.table) {
+                return Err(VocError::config(format!(
+                    "{}: output table '{}' must be lower_snake_case",
+                    at(&o.table),
+                    o.table
+                )));
+            }
+            if contract::schema(&o.table).is_some() {
+                return Err(VocError::config(format!(
+                    "{}: output table '{}' has the name of an input table of the contract",
+                    at(&o.table),
+                    o.table
+                )));
+            }
+            if !seen.insert(o.table.clone()) {
+                return Err(VocError::config(format!(
+                    "{}: output table '{}' is listed twice",
+                    at(&o.table),
+                    o.table
+                )));
+            }
+            for c in &o.checks {
+                let empty = match c {
+                    Check::NotNull(cols) | Check::Unique(cols) => cols.is_empty(),
+                    Check::AcceptedValues { values, .. } => values.is_empty(),
+                    Check::MinRows(_) => false,
+                };
+                if empty {
+                    return Err(VocError::config(format!(
+                        "{}: check {} on '{}' names no columns or values",
+                        at(&o.table),
+                        c.describe(),
+                        o.table
+                    )));
+                }
+            }
+            let rel = o.sql.clone().unwrap_or_else(|| format!("sql/{name}/{}.sql", o.table));
+            let sql_path = project_dir.join(&rel);
+            if !sql_path.is_file() {
+                return Err(VocError::config(format!(
+                    "{}: output '{}': SQL file {rel} does not exist",
+                    at(&o.table),
+                    o.table
+                )));
+            }
+            outputs.push((o.clone(), sql_path));
+        }
+        Ok(Job { name: name.to_string(), file: file.to_path_buf(), spec, outputs })
+    }
+
+    pub fn output_tables(&self) -> impl Iterator<Item = &str> {
+        self.outputs.iter().map(|(o, _)| o.table.as_str())
+    }
+}
+
+/// Every job of a project, validated together.
+#[derive(Debug, Clone)]
+pub struct JobSet {
+    pub jobs: BTreeMap<String, Job>,
+}
+
+impl JobSet {
+    /// Loads every `jobs/*.toml` and checks names, producers and dependencies.
+    pub fn load(project_dir: &Path) -> Result<Self> {
+        let dir = project_dir.join("jobs");
+        let entries = std::fs::read_dir(&dir).map_err(|e| {
+            VocError::config(format!("{}: cannot read the jobs folder: {e}", dir.display()))
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        let mut jobs = BTreeMap::new();
+        for f in files {
+            let job = Job::load(project_dir, &f)?;
+            jobs.insert(job.name.clone(), job);
+        }
+        let set = JobSet { jobs };
+        set.check_graph()?;
+        Ok(set)
+    }
+
+    /// Which job writes a table.
+    pub fn producer(&self, table: &str) -> Option<&Job> {
+        self.jobs.values().find(|j| j.output_tables().any(|t| t == table))
+    }
+
+    pub fn get(&self, name: &str) -> Result<&Job> {
+        self.jobs.get(name).ok_or_else(|| {
+            VocError::config(format!(
+                "no job named '{name}'; known jobs: {}",
+                self.jobs.keys().cloned().collect::<Vec<_>>().join(", ")
+            ))
+        })
+    }
+
+    fn check_graph(&self) -> Result<()> {
+        let mut producers: BTreeMap<&str, &str> = BTreeMap::new();
+        for j in self.jobs.values() {
+            for t in j.output_tables() {
+                if let Some(other) = producers.insert(t, &j.name) {
+                    return Err(VocError::config(format!(
+                        "{}: table '{t}' is also written by job '{other}'",
+                        j.file.display()
+                    )));
+                }
+            }
+        }
+        for j in self.jobs.values() {
+            for d in &j.spec.depends_on {
+                if !self.jobs.contains_key(d) {
+                    return Err(VocError::config(format!(
+                        "{}: depends_on names unknown job '{d}'",
+                        j.file.display()
+                    )));
+                }
+            }
+            for input in j.spec.inputs.keys() {
+                if contract::schema(input).is_some() {
+                    continue;
+                }
+                match producers.get(input.as_str()) {
+                    None => {
+                        return Err(VocError::config(format!(
+                            "{}: input '{input}' is neither a contract table ({}) nor written by any job",
+                            j.file.display(),
+                            contract::TABLES.join(", ")
+                        )))
+                    }
+                    Some(p) if *p == j.name => {
+                        return Err(VocError::config(format!(
+                            "{}: input '{input}' is written by this same job",
+                            j.file.display()
+                        )))
+                    }
+                    Some(p) if !j.spec.depends_on.iter().any(|d| d == p) => {
+                        return Err(VocError::config(format!(
+                            "{}: input '{input}' is written by job '{p}'; add \"{p}\" to depends_on",
+                            j.file.display()
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        self.order(&self.jobs.keys().cloned().collect::<Vec<_>>())?;
+        Ok(())
+    }
+
+    /// The named jobs (only those), sorted so each comes after its dependencies.
+    pub fn order(&self, names: &[String]) -> Result<Vec<&Job>> {
+        let wanted: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        let mut done: BTreeSet<&str> = BTreeSet::new();
+        let mut out = Vec::new();
+        // Kahn's algorithm over the whole graph; emit only wanted jobs.
+        let mut remaining: Vec<&Job> = self.jobs.values().collect();
+        while !remaining.is_empty() {
+            let before = remaining.len();
+            let mut next = Vec::new();
+            for j in remaining {
+                if j.spec.depends_on.iter().all(|d| done.contains(d.as_str())) {
+                    done.insert(&j.name);
+                    if wanted.contains(j.name.as_str()) {
+                        out.push(j);
+                    }
+                } else {
+                    next.push(j);
+                }
+            }
+            if next.len() == before {
+                let names: Vec<&str> = next.iter().map(|j| j.name.as_str()).collect();
+                return Err(VocError::config(format!(
+                    "jobs depend on each other in a cycle: {}",
+                    names.join(" → ")
+                )));
+            }
+            remaining = next;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(jobs: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("jobs")).unwrap();
+        for (name, body) in jobs {
+            std::fs::write(dir.path().join(format!("jobs/{name}.toml")), body).unwrap();
+            std::fs::create_dir_all(dir.path().join(format!("sql/{name}"))).unwrap();
+        }
+        dir
+    }
+
+    fn sql(dir: &Path, rel: &str) {
+        std::fs::write(dir.join(rel), "SELECT 1 AS x").unwrap();
+    }
+
+    #[test]
+    fn defaults_and_checks_parse() {
+        let dir = project(&[(
+            "a",
+            r#"
+            [inputs]
+            orders = {}
+            refunds = { days = 7, required = false }
+            [[outputs]]
+            table = "t1"
+            checks = [{ not_null = ["x"] }, { unique = ["x", "y"] },
+                      { accepted_values = { column = "c", values = ["chat", "call"] } }, { min_rows = 1 }]
+            "#,
+        )]);
+        sql(dir.path(), "sql/a/t1.sql");
+        let set = JobSet::load(dir.path()).unwrap();
+        let j = set.get("a").unwrap();
+        assert_eq!(j.spec.inputs["orders"].days, 1);
+        assert!(j.spec.inputs["orders"].required);
+        assert!(!j.spec.inputs["refunds"].required);
+        assert_eq!(j.outputs[0].0.checks.len(), 4);
+        assert_eq!(j.outputs[0].0.checks[3], Check::MinRows(1));
+        assert!(j.outputs[0].1.ends_with("sql/a/t1.sql"));
+    }
+
+    #[test]
+    fn unknown_keys_name_file_and_line() {
+        let dir = project(&[("a", "description = \"x\"\n\n[[outputs]]\ntable = \"t1\"\nsqll = \"x\"\n")]);
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::Config);
+        assert!(e.message.contains("a.toml:5:1"), "{}", e.message);
+        assert!(e.message.contains("unknown field `sqll`"), "{}", e.message);
+    }
+
+    #[test]
+    fn missing_sql_file_and_unknown_input_are_config_errors() {
+        let dir = project(&[("a", "[[outputs]]\ntable = \"t1\"\n")]);
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("sql/a/t1.sql does not exist"), "{}", e.message);
+        sql(dir.path(), "sql/a/t1.sql");
+        std::fs::write(dir.path().join("jobs/a.toml"), "[inputs]\nnope = {}\n[[outputs]]\ntable = \"t1\"\n").unwrap();
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("input 'nope' is neither a contract table"), "{}", e.message);
+    }
+
+    #[test]
+    fn dependencies_order_jobs_and_cycles_are_refused() {
+        let dir = project(&[
+            ("b", "depends_on = [\"a\"]\n[inputs]\nt1 = {}\n[[outputs]]\ntable = \"t2\"\n"),
+            ("a", "[[outputs]]\ntable = \"t1\"\n"),
+            ("c", "depends_on = [\"b\"]\n[[outputs]]\ntable = \"t3\"\n"),
+        ]);
+        sql(dir.path(), "sql/a/t1.sql");
+        sql(dir.path(), "sql/b/t2.sql");
+        sql(dir.path(), "sql/c/t3.sql");
+        let set = JobSet::load(dir.path()).unwrap();
+        let all: Vec<String> = vec!["c".into(), "b".into(), "a".into()];
+        let order: Vec<&str> = set.order(&all).unwrap().iter().map(|j| j.name.as_str()).collect();
+        assert_eq!(order, vec!["a", "b", "c"]);
+        assert_eq!(set.producer("t2").unwrap().name, "b");
+
+        std::fs::write(dir.path().join("jobs/a.toml"), "depends_on = [\"c\"]\n[[outputs]]\ntable = \"t1\"\n").unwrap();
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("cycle"), "{}", e.message);
+    }
+
+    #[test]
+    fn input_from_another_job_needs_depends_on() {
+        let dir = project(&[
+            ("a", "[[outputs]]\ntable = \"t1\"\n"),
+            ("b", "[inputs]\nt1 = {}\n[[outputs]]\ntable = \"t2\"\n"),
+        ]);
+        sql(dir.path(), "sql/a/t1.sql");
+        sql(dir.path(), "sql/b/t2.sql");
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("add \"a\" to depends_on"), "{}", e.message);
+    }
+}

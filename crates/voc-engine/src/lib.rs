@@ -1,0 +1,22 @@
+//! voc's engine: everything between a job file and a committed partition.
+//!
+//! It knows no specific job: jobs are data (`jobs/*.toml`, `sql/<job>/*.sql`).
+//! The flow of one run is in [`runner`]; the commit protocol in [`output`].
+
+pub mod catalog;
+pub mod checks;
+pub mod config;
+pub mod contract;
+pub mod error;
+pub mod job;
+pub mod output;
+pub mod query;
+pub mod runner;
+pub mod session;
+pub mod sql;
+pub mod storage;
+
+pub use config::Config;
+pub use error::{ErrorKind, Result, VocError};
+pub use job::{Job, JobSet};
+pub use runner::{Manifest, Roots};

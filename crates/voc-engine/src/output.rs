@@ -1,0 +1,302 @@
+//! Writing and committing outputs, as two separate steps.
+//!
+//! 1. **Stage**: each output is streamed into Parquet files under
+//!    `<output>/_staging/<run_id>/<table>/`, outside every table folder, so no
+//!    reader can see them. A file is named after a hash of its bytes, so a
+//!    re-run that produces the same rows produces the same file names.
+//! 2. **Commit**: only after every output of the job is staged and checked,
+//!    the files are moved into `<table>/dt=D/`, then each partition's
+//!    `_SUCCESS` manifest (the commit marker) is replaced in one PUT, then
+//!    the previous version's files are deleted. Any failure before the last
+//!    marker is written rolls back: new files are removed and old markers
+//!    restored, so the previous partition stays exactly as it was.
+//!
+//! Readers that follow `_SUCCESS` (voc itself) never see a mixed partition.
+//! A reader that globs `dt=D/*.parquet` can, for the instant between the
+//! marker and the clean-up, see both versions; a killed run can leave
+//! unlisted files that the next run of that date removes. Table formats with
+//! a transaction log (Delta Lake) close that gap later.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::NaiveDate;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::dataframe::DataFrame;
+use datafusion::parquet::arrow::arrow_writer::ArrowWriterOptions;
+use datafusion::parquet::arrow::async_writer::{AsyncArrowWriter, AsyncFileWriter};
+use datafusion::parquet::basic::{Compression, ZstdLevel};
+use datafusion::parquet::errors::ParquetError;
+use datafusion::parquet::file::properties::WriterProperties;
+use futures::future::BoxFuture;
+use futures::StreamExt;
+use object_store::buffered::BufWriter;
+use object_store::path::Path;
+use object_store::ObjectStoreExt;
+use serde::Serialize;
+
+use crate::catalog::{is_data_file, partition_dir, SUCCESS_FILE};
+use crate::error::{ErrorKind, Result, VocError};
+use crate::storage::Root;
+
+/// One Parquet file of an output.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputFile {
+    /// Path relative to the output root, once committed.
+    pub path: String,
+    pub rows: u64,
+    pub bytes: u64,
+    #[serde(skip)]
+    pub staged: Path,
+    #[serde(skip)]
+    pub name: String,
+}
+
+/// One output table written to staging.
+#[derive(Debug, Clone)]
+pub struct StagedTable {
+    pub table: String,
+    pub schema: SchemaRef,
+    pub files: Vec<OutputFile>,
+    pub rows: u64,
+}
+
+impl StagedTable {
+    pub fn bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.bytes).sum()
+    }
+}
+
+/// Where a run stages its files, relative to the output root.
+pub fn staging_dir(run_id: &str) -> String {
+    format!("_staging/{run_id}")
+}
+
+/// 64-bit FNV-1a: a stable content hash for file names (not for security).
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn update(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Streams bytes to the object store while hashing and counting them.
+struct HashingWriter {
+    inner: BufWriter,
+    hash: Fnv,
+    bytes: u64,
+    shared: Arc<std::sync::Mutex<(Fnv, u64)>>,
+}
+
+impl AsyncFileWriter for HashingWriter {
+    fn write(&mut self, bs: Bytes) -> BoxFuture<'_, datafusion::parquet::errors::Result<()>> {
+        self.hash.update(&bs);
+        self.bytes += bs.len() as u64;
+        Box::pin(async move { self.inner.put(bs).await.map_err(|e| ParquetError::External(Box::new(e))) })
+    }
+
+    fn complete(&mut self) -> BoxFuture<'_, datafusion::parquet::errors::Result<()>> {
+        *self.shared.lock().expect("not poisoned") = (self.hash, self.bytes);
+        Box::pin(async move {
+            use tokio::io::AsyncWriteExt;
+            self.inner.shutdown().await.map_err(|e| ParquetError::External(Box::new(e)))
+        })
+    }
+}
+
+fn writer_options() -> ArrowWriterOptions {
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_created_by(format!("voc {}", env!("CARGO_PKG_VERSION")))
+        .build();
+    // Plain Parquet types only, so Spark, Trino, DuckDB and older pyarrow all
+    // read the files the same way (no embedded Arrow schema with view types).
+    ArrowWriterOptions::new().with_properties(props).with_skip_arrow_metadata(true)
+}
+
+struct OpenFile {
+    writer: AsyncArrowWriter<HashingWriter>,
+    staged: Path,
+    rows: u64,
+    shared: Arc<std::sync::Mutex<(Fnv, u64)>>,
+}
+
+/// Executes `df` and streams its rows into staged Parquet files.
+pub async fn stage_output(
+    root: &Root,
+    run_id: &str,
+    table: &str,
+    df: DataFrame,
+    max_rows_per_file: usize,
+    sql_file: &std::path::Path,
+) -> Result<StagedTable> {
+    let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+    if schema.field_with_name(crate::contract::PARTITION_COLUMN).is_ok() {
+        return Err(VocError::config(format!(
+            "{}: output {table} has a column named '{}'; that is the partition column and the engine adds it from the path — drop it from the SELECT",
+            sql_file.display(),
+            crate::contract::PARTITION_COLUMN
+        )));
+    }
+    let dir = format!("{}/{table}", staging_dir(run_id));
+    let mut stream = df.execute_stream().await.map_err(|e| {
+        crate::sql::sql_error(ErrorKind::Internal, sql_file, "", &e).context(format!("output {table}"))
+    })?;
+    let mut files: Vec<OutputFile> = Vec::new();
+    let mut open: Option<OpenFile> = None;
+    let mut total = 0u64;
+    let write_err = |e: ParquetError| VocError::storage(format!("output {table}: writing staged Parquet: {e}"));
+
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| {
+            crate::sql::sql_error(ErrorKind::Internal, sql_file, "", &e).context(format!("output {table}"))
+        })?;
+        let mut offset = 0usize;
+        while offset < batch.num_rows() {
+            if open.is_none() {
+                open = Some(open_file(root, &dir, files.len(), &schema).map_err(write_err)?);
+            }
+            let f = open.as_mut().expect("just opened");
+            let room = (max_rows_per_file as u64 - f.rows) as usize;
+            let take = room.min(batch.num_rows() - offset);
+            let slice: RecordBatch = batch.slice(offset, take);
+            f.writer.write(&slice).await.map_err(write_err)?;
+            f.rows += take as u64;
+            total += take as u64;
+            offset += take;
+            if f.rows as usize >= max_rows_per_file {
+                let done = open.take().expect("open");
+                files.push(close_file(root, table, done, files.len()).await.map_err(write_err)?);
+            }
+        }
+    }
+    if let Some(done) = open.take() {
+        files.push(close_file(root, table, done, files.len()).await.map_err(write_err)?);
+    }
+    if files.is_empty() {
+        // An empty output still gets one file, so its schema is known downstream.
+        let f = open_file(root, &dir, 0, &schema).map_err(write_err)?;
+        files.push(close_file(root, table, f, 0).await.map_err(write_err)?);
+    }
+    Ok(StagedTable { table: table.to_string(), schema, files, rows: total })
+}
+
+fn open_file(root: &Root, dir: &str, n: usize, schema: &SchemaRef) -> Result<OpenFile, ParquetError> {
+    let staged = root.path(&format!("{dir}/{n:05}.parquet"));
+    let shared = Arc::new(std::sync::Mutex::new((Fnv::new(), 0)));
+    let hw = HashingWriter {
+        inner: BufWriter::new(root.store().clone(), staged.clone()),
+        hash: Fnv::new(),
+        bytes: 0,
+        shared: shared.clone(),
+    };
+    let writer = AsyncArrowWriter::try_new_with_options(hw, schema.clone(), writer_options())?;
+    Ok(OpenFile { writer, staged, rows: 0, shared })
+}
+
+async fn close_file(_root: &Root, table: &str, f: OpenFile, n: usize) -> Result<OutputFile, ParquetError> {
+    f.writer.close().await?;
+    let (hash, bytes) = *f.shared.lock().expect("not poisoned");
+    let name = format!("part-{n:05}-{:016x}.parquet", hash.0);
+    Ok(OutputFile { path: format!("{table}/{{partition}}/{name}"), rows: f.rows, bytes, staged: f.staged, name })
+}
+
+/// What the commit replaced, to undo it on failure.
+struct Undo {
+    moved: Vec<Path>,
+    markers: Vec<(Path, Option<Bytes>)>,
+}
+
+/// Publishes staged tables into `dt=date` partitions with `manifest` as
+/// each partition's `_SUCCESS`. All or nothing, as described in the module.
+pub async fn commit(root: &Root, date: NaiveDate, staged: &mut [StagedTable], manifest: &[u8]) -> Result<()> {
+    let part = partition_dir(date);
+    let mut undo = Undo { moved: vec![], markers: vec![] };
+    let mut old_files: Vec<Vec<Path>> = Vec::new();
+    let result: Result<()> = async {
+        for t in staged.iter_mut() {
+            let dir = format!("{}/{part}", t.table);
+            let existing = root.list(&dir).await?;
+            let existing_names: BTreeSet<String> =
+                existing.iter().filter_map(|m| m.location.filename().map(str::to_string)).collect();
+            let mut keep = BTreeSet::new();
+            for f in t.files.iter_mut() {
+                let target = root.path(&format!("{dir}/{}", f.name));
+                f.path = format!("{dir}/{}", f.name);
+                keep.insert(f.name.clone());
+                if existing_names.contains(&f.name) {
+                    // Same bytes already published by an earlier run.
+                    root.delete_key(&f.staged).await?;
+                    continue;
+                }
+                root.store()
+                    .rename(&f.staged, &target)
+                    .await
+                    .map_err(|e| VocError::storage(format!("output {}: publishing {}: {e}", t.table, f.path)))?;
+                undo.moved.push(target);
+            }
+            old_files.push(
+                existing
+                    .iter()
+                    .filter(|m| is_data_file(m) && !keep.contains(m.location.filename().unwrap_or_default()))
+                    .map(|m| m.location.clone())
+                    .collect(),
+            );
+        }
+        for t in staged.iter() {
+            let rel = format!("{}/{part}/{SUCCESS_FILE}", t.table);
+            let previous = root.get_opt(&rel).await?;
+            undo.markers.push((root.path(&rel), previous));
+            root.put(&rel, Bytes::copy_from_slice(manifest)).await?;
+        }
+        Ok(())
+    }
+    .await;
+
+    if let Err(e) = result {
+        rollback(root, undo).await;
+        return Err(e);
+    }
+    // Committed. Removing the previous version is clean-up: a failure here
+    // leaves unlisted files that the next run of this date removes.
+    for key in old_files.into_iter().flatten() {
+        if let Err(e) = root.delete_key(&key).await {
+            tracing::warn!(file = %key, error = %e, "could not delete a file of the previous version");
+        }
+    }
+    Ok(())
+}
+
+async fn rollback(root: &Root, undo: Undo) {
+    for (key, previous) in undo.markers.into_iter().rev() {
+        let r = match previous {
+            Some(bytes) => root.store().put(&key, bytes.into()).await.map(|_| ()),
+            None => root.store().delete(&key).await,
+        };
+        if let Err(e) = r {
+            tracing::error!(marker = %key, error = %e, "rollback could not restore a commit marker");
+        }
+    }
+    for key in undo.moved {
+        if let Err(e) = root.delete_key(&key).await {
+            tracing::error!(file = %key, error = %e, "rollback could not remove a new file");
+        }
+    }
+}
+
+/// Removes a run's staging folder (after commit or failure).
+pub async fn discard_staging(root: &Root, run_id: &str) {
+    if let Err(e) = root.delete_all(&staging_dir(run_id)).await {
+        tracing::warn!(run_id, error = %e, "could not remove staging files");
+    }
+}

@@ -1,0 +1,160 @@
+//! Ad-hoc SQL (`voc sql`): every input and output as a table, files and URLs
+//! as tables, several statements at once, output as a table, CSV or JSON.
+
+use std::sync::Arc;
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::util::pretty::pretty_format_batches;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::DFParser;
+use datafusion::sql::sqlparser::dialect::GenericDialect;
+use datafusion::common::TableReference;
+
+use crate::catalog::{is_data_file, raw_reference};
+use crate::config::Config;
+use crate::contract;
+use crate::error::{ErrorKind, Result, VocError};
+use crate::job::JobSet;
+use crate::runner::stage_view;
+use crate::session::{new_session, register_root};
+use crate::sql::{sql_error, Params};
+use crate::storage::Root;
+
+/// How `voc sql` prints results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = VocError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "table" => Ok(Format::Table),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            other => Err(VocError::config(format!("--format: expected table, csv or json, found '{other}'"))),
+        }
+    }
+}
+
+/// What `open` registered, for the prompt's banner and `voc list`.
+#[derive(Debug, Default, Clone)]
+pub struct Registered {
+    pub inputs: Vec<String>,
+    pub outputs: Vec<String>,
+}
+
+/// A session with every input (staged, all dates) and every output table
+/// that exists under the configured roots, plus URL tables.
+pub async fn open(cfg: &Config, jobs: Option<&JobSet>) -> Result<(SessionContext, Registered)> {
+    let ctx = new_session(cfg)?.enable_url_table();
+    let mut reg = Registered::default();
+    let today = chrono::Utc::now().with_timezone(&cfg.timezone).date_naive();
+    let params = Params::for_run(today, cfg.timezone.name());
+    if let Some(input) = cfg.input.as_deref() {
+        let root = Root::parse(input, false)?;
+        register_root(&ctx, &root);
+        for table in contract::TABLES {
+            if register_all_partitions(&ctx, &root, table, raw_reference(table)).await? {
+                stage_view(&ctx, &cfg.project_dir, table, &params).await?;
+                reg.inputs.push(table.to_string());
+            }
+        }
+    }
+    if let Some(output) = cfg.output.as_deref() {
+        let root = Root::parse(output, false)?;
+        register_root(&ctx, &root);
+        let names: Vec<String> = match jobs {
+            Some(j) => j.jobs.values().flat_map(|job| job.output_tables().map(str::to_string)).collect(),
+            None => root.list_dirs("").await?.into_iter().filter(|d| !d.starts_with(['_', '.'])).collect(),
+        };
+        for table in names {
+            if register_all_partitions(&ctx, &root, &table, TableReference::bare(table.as_str())).await? {
+                reg.outputs.push(table);
+            }
+        }
+    }
+    Ok((ctx, reg))
+}
+
+/// Registers every `dt=` partition of `table` as one table; false when the
+/// table has no files.
+async fn register_all_partitions(ctx: &SessionContext, root: &Root, table: &str, reference: TableReference) -> Result<bool> {
+    let files: Vec<_> = root.list(table).await?.into_iter().filter(is_data_file).collect();
+    let Some(newest) = files.iter().max_by(|a, b| a.location.cmp(&b.location)) else {
+        return Ok(false);
+    };
+    let format = Arc::new(ParquetFormat::default());
+    let schema = format
+        .infer_schema(&ctx.state(), root.store(), std::slice::from_ref(newest))
+        .await
+        .map_err(|e| VocError::bad_input(format!("table {table}, file {}: {e}", newest.location)))?;
+    let url = ListingTableUrl::parse(root.url_of(table, true)).map_err(|e| VocError::config(e.to_string()))?;
+    let options = ListingOptions::new(format)
+        .with_file_extension(".parquet")
+        .with_table_partition_cols(vec![(contract::PARTITION_COLUMN.to_string(), datafusion::arrow::datatypes::DataType::Utf8)]);
+    let provider = ListingTable::try_new(ListingTableConfig::new(url).with_listing_options(options).with_schema(schema))
+        .map_err(|e| VocError::internal(e.to_string()))?;
+    ctx.register_table(reference, Arc::new(provider)).map_err(|e| VocError::internal(e.to_string()))?;
+    Ok(true)
+}
+
+/// Runs every `;`-separated statement; returns the batches of each.
+pub async fn run_statements(ctx: &SessionContext, text: &str) -> Result<Vec<Vec<RecordBatch>>> {
+    let where_ = std::path::Path::new("query");
+    let statements = DFParser::parse_sql_with_dialect(text, &GenericDialect {})
+        .map_err(|e| VocError::config(format!("query: {e}")))?;
+    let mut out = Vec::new();
+    for stmt in statements {
+        let state = ctx.state();
+        let plan = state
+            .statement_to_plan(stmt)
+            .await
+            .map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
+        let df = ctx
+            .execute_logical_plan(plan)
+            .await
+            .map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
+        let batches = df.collect().await.map_err(|e| sql_error(ErrorKind::Internal, where_, text, &e))?;
+        out.push(batches);
+    }
+    Ok(out)
+}
+
+/// Renders batches as a text table, CSV (with header) or a JSON array.
+pub fn render(batches: &[RecordBatch], format: Format) -> Result<String> {
+    let err = |e: datafusion::arrow::error::ArrowError| VocError::internal(format!("formatting results: {e}"));
+    match format {
+        Format::Table => Ok(pretty_format_batches(batches).map_err(err)?.to_string()),
+        Format::Csv => {
+            let mut buf = Vec::new();
+            {
+                let mut w = datafusion::arrow::csv::WriterBuilder::new().with_header(true).build(&mut buf);
+                for b in batches {
+                    w.write(b).map_err(err)?;
+                }
+            }
+            Ok(String::from_utf8_lossy(&buf).into_owned())
+        }
+        Format::Json => {
+            let mut buf = Vec::new();
+            {
+                let mut w = datafusion::arrow::json::ArrayWriter::new(&mut buf);
+                for b in batches {
+                    w.write(b).map_err(err)?;
+                }
+                w.finish().map_err(err)?;
+            }
+            if buf.is_empty() {
+                buf.extend_from_slice(b"[]");
+            }
+            Ok(String::from_utf8_lossy(&buf).into_owned())
+        }
+    }
+}

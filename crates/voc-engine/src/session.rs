@@ -1,0 +1,59 @@
+//! The one place a DataFusion session is made.
+//!
+//! `voc run`, `voc validate` and `voc sql` all get their context here, so the
+//! memory pool, spill directory, time zone and registered functions are the
+//! same everywhere. A Ballista-backed session will be chosen here too.
+
+use std::sync::Arc;
+
+use datafusion::catalog::MemorySchemaProvider;
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use crate::config::Config;
+use crate::error::{Result, VocError};
+use crate::storage::Root;
+
+/// The catalog schema that holds raw (pre-staging) input tables.
+pub const RAW_SCHEMA: &str = "raw";
+
+/// Builds a local session with voc's limits and functions.
+pub fn new_session(cfg: &Config) -> Result<SessionContext> {
+    let mut rt = RuntimeEnvBuilder::new().with_memory_pool(Arc::new(FairSpillPool::new(cfg.memory_limit_bytes)));
+    if let Some(dir) = &cfg.spill_dir {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            VocError::config(format!("engine.spill_dir {}: cannot create: {e}", dir.display()))
+        })?;
+        rt = rt.with_temp_file_path(dir);
+    }
+    let runtime = rt
+        .build_arc()
+        .map_err(|e| VocError::config(format!("cannot build the engine runtime: {e}")))?;
+    let partitions = if cfg.target_partitions == 0 {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    } else {
+        cfg.target_partitions
+    };
+    let mut sc = SessionConfig::new()
+        .with_target_partitions(partitions)
+        .with_batch_size(cfg.batch_size)
+        .with_information_schema(true)
+        .with_create_default_catalog_and_schema(true);
+    // Spans let planning errors point at a line and column of the SQL file.
+    sc.options_mut().sql_parser.collect_spans = true;
+    sc.options_mut().execution.time_zone = Some(cfg.timezone.name().to_string());
+    let ctx = SessionContext::new_with_config_rt(sc, runtime);
+    let catalog = ctx
+        .catalog("datafusion")
+        .ok_or_else(|| VocError::internal("the default catalog is missing"))?;
+    catalog
+        .register_schema(RAW_SCHEMA, Arc::new(MemorySchemaProvider::new()))
+        .map_err(|e| VocError::internal(e.to_string()))?;
+    Ok(ctx)
+}
+
+/// Makes a root's object store known to the session (idempotent).
+pub fn register_root(ctx: &SessionContext, root: &Root) {
+    ctx.register_object_store(root.store_url(), root.store().clone());
+}

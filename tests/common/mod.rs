@@ -1,0 +1,178 @@
+//! Helpers for the end-to-end tests: run the real `voc` binary, read
+//! Parquet back without DataFusion, and compute expectations independently.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, TimestampMillisecondType};
+use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+/// The repository root: the project whose jobs/ and sql/ are under test.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+pub fn voc() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_voc"));
+    c.env_remove("VOC_INPUT").env_remove("VOC_OUTPUT").env_remove("VOC_CONFIG").env("VOC_LOG_FORMAT", "json");
+    c
+}
+
+/// Runs voc with `args` in `project`; returns the output.
+pub fn run_in(project: &Path, args: &[&str]) -> Output {
+    voc().arg("--project").arg(project).args(args).output().expect("voc runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// The last stderr line: the one-line error voc promises.
+pub fn error_line(o: &Output) -> String {
+    stderr(o).lines().last().unwrap_or_default().to_string()
+}
+
+#[track_caller]
+pub fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "voc failed ({:?}):\n{}\n{}", o.status.code(), stdout(o), stderr(o));
+}
+
+/// Generates a small dataset: 2 days, 3 shops, 1,500 customers.
+pub fn generate_small(dir: &Path) -> PathBuf {
+    let input = dir.join("input");
+    let o = voc()
+        .args(["generate", "--out", input.to_str().unwrap(), "--start", "2026-11-01", "--days", "2"])
+        .args(["--shops", "3", "--customers", "1500", "--seed", "7"])
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    input
+}
+
+/// Every `.parquet` file below `dir`, sorted.
+pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "parquet") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Reads every Parquet file below `dir` into batches.
+pub fn read_dir(dir: &Path) -> Vec<RecordBatch> {
+    parquet_files(dir)
+        .into_iter()
+        .flat_map(|p| {
+            let f = std::fs::File::open(&p).unwrap();
+            ParquetRecordBatchReaderBuilder::try_new(f).unwrap().build().unwrap().map(|b| b.unwrap()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A column of string-ish type as owned Options.
+pub fn strings(b: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    let a = b.column_by_name(name).unwrap_or_else(|| panic!("column {name}"));
+    let a = datafusion::arrow::compute::cast(a, &DataType::Utf8).unwrap();
+    let s = a.as_string::<i32>();
+    (0..s.len()).map(|i| s.is_valid(i).then(|| s.value(i).to_string())).collect()
+}
+
+pub fn f64s(b: &RecordBatch, name: &str) -> Vec<Option<f64>> {
+    let a = b.column_by_name(name).unwrap_or_else(|| panic!("column {name}"));
+    let a = datafusion::arrow::compute::cast(a, &DataType::Float64).unwrap();
+    let s = a.as_primitive::<datafusion::arrow::datatypes::Float64Type>();
+    (0..s.len()).map(|i| s.is_valid(i).then(|| s.value(i))).collect()
+}
+
+pub fn millis(b: &RecordBatch, name: &str) -> Vec<i64> {
+    let a = b.column_by_name(name).unwrap_or_else(|| panic!("column {name}"));
+    let a = datafusion::arrow::compute::cast(a, &DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Millisecond, None))
+        .unwrap();
+    let s = a.as_primitive::<TimestampMillisecondType>();
+    (0..s.len()).map(|i| s.value(i)).collect()
+}
+
+/// First-response seconds per session, computed from raw chat_messages
+/// without SQL: the first customer message, then the first later agent or
+/// bot message (ties broken by message_id, as the job does).
+pub fn expected_first_response(messages_dir: &Path) -> BTreeMap<String, Option<f64>> {
+    let mut by_session: BTreeMap<String, Vec<(i64, String, String)>> = BTreeMap::new();
+    for b in read_dir(messages_dir) {
+        let sid = strings(&b, "session_id");
+        let mid = strings(&b, "message_id");
+        let sender = strings(&b, "sender");
+        let at = millis(&b, "sent_at");
+        for i in 0..b.num_rows() {
+            by_session.entry(sid[i].clone().unwrap()).or_default().push((
+                at[i],
+                mid[i].clone().unwrap(),
+                sender[i].clone().unwrap(),
+            ));
+        }
+    }
+    by_session
+        .into_iter()
+        .map(|(s, mut msgs)| {
+            msgs.sort();
+            let first = msgs.iter().position(|m| m.2 == "customer");
+            let frt = first.and_then(|i| {
+                msgs[i + 1..].iter().find(|m| m.2 == "agent" || m.2 == "bot").map(|r| (r.0 - msgs[i].0) as f64 / 1000.0)
+            });
+            (s, frt)
+        })
+        .collect()
+}
+
+/// A copy of the repository's project (jobs/, sql/, config/) that a test may edit.
+pub fn copy_project(to: &Path) -> PathBuf {
+    let dst = to.join("project");
+    for sub in ["jobs", "sql", "config"] {
+        copy_tree(&repo().join(sub), &dst.join(sub));
+    }
+    dst
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    if !from.exists() {
+        return;
+    }
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_tree(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// File name → bytes of everything in a folder (one level).
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.path().is_file() {
+                out.insert(e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}

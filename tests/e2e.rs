@@ -1,0 +1,336 @@
+//! End to end over generated data, through the real `voc` binary:
+//! generate → run → committed partitions, and every documented failure.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+const D1: &str = "2026-11-01";
+const D2: &str = "2026-11-02";
+
+fn run_all(project: &Path, input: &Path, output: &Path, date: &str) -> std::process::Output {
+    run_in(
+        project,
+        &["run", "--all", "--date", date, "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
+    )
+}
+
+#[test]
+fn run_all_matches_first_response_times_computed_from_raw_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    for d in [D1, D2] {
+        assert_ok(&run_all(&repo(), &input, &output, d));
+    }
+    for d in [D1, D2] {
+        let part = output.join(format!("session_facts/dt={d}"));
+        let expected = expected_first_response(&input.join(format!("chat_messages/dt={d}")));
+        let mut got: BTreeMap<String, Option<f64>> = BTreeMap::new();
+        let mut customer_msgs = 0.0;
+        for b in read_dir(&part) {
+            let ids = strings(&b, "session_id");
+            let frt = f64s(&b, "first_response_s");
+            let cm = f64s(&b, "customer_msgs");
+            for i in 0..b.num_rows() {
+                got.insert(ids[i].clone().unwrap(), frt[i]);
+                customer_msgs += cm[i].unwrap();
+            }
+        }
+        // Every session of the day has its row (sessions without messages too).
+        let sessions: usize = read_dir(&input.join(format!("chat_sessions/dt={d}"))).iter().map(|b| b.num_rows()).sum();
+        assert_eq!(got.len(), sessions, "{d}: one row per session");
+        assert!(sessions > 50, "{d}: the small dataset has sessions ({sessions})");
+        let mut compared = 0;
+        for (sid, want) in &expected {
+            let have = got.get(sid).unwrap_or_else(|| panic!("{d}: session {sid} missing"));
+            match (want, have) {
+                (Some(w), Some(h)) => assert!((w - h).abs() < 1e-6, "{d} {sid}: expected {w}, found {h}"),
+                (None, None) => {}
+                _ => panic!("{d} {sid}: expected {want:?}, found {have:?}"),
+            }
+            compared += 1;
+        }
+        assert!(compared > 50);
+        let raw_customer_msgs: usize = read_dir(&input.join(format!("chat_messages/dt={d}")))
+            .iter()
+            .map(|b| strings(b, "sender").iter().filter(|s| s.as_deref() == Some("customer")).count())
+            .sum();
+        assert_eq!(customer_msgs as usize, raw_customer_msgs, "{d}: customer message counts add up");
+
+        // The planted slow first replies are found with their exact values.
+        let truth = read_dir(&input.join(format!("_truth/slow_first_reply/dt={d}")));
+        let mut planted = 0;
+        for b in &truth {
+            let ids = strings(b, "session_id");
+            let frt = f64s(b, "first_response_s");
+            for i in 0..b.num_rows() {
+                let have = got[ids[i].as_ref().unwrap()].expect("planted slow reply has a reply");
+                assert!((have - frt[i].unwrap()).abs() < 1e-6, "planted {} {:?} vs {have}", ids[i].as_ref().unwrap(), frt[i]);
+                planted += 1;
+            }
+        }
+        assert!(planted > 0, "{d}: the generator plants slow first replies");
+
+        // The downstream KPI counts the same sessions, and a manifest commits each partition.
+        let kpi: f64 = read_dir(&output.join(format!("kpi_shop_daily/dt={d}")))
+            .iter()
+            .map(|b| f64s(b, "sessions").iter().map(|v| v.unwrap()).sum::<f64>())
+            .sum();
+        assert_eq!(kpi as usize, sessions);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(part.join("_SUCCESS")).unwrap()).unwrap();
+        assert_eq!(manifest["job"], "session_facts");
+        assert_eq!(manifest["date"], d);
+        assert_eq!(manifest["outputs"][0]["rows"].as_u64().unwrap() as usize, sessions);
+        let msg_rows: usize = read_dir(&input.join(format!("chat_messages/dt={d}"))).iter().map(|b| b.num_rows()).sum();
+        let read = manifest["inputs"].as_array().unwrap().iter().find(|i| i["table"] == "chat_messages").unwrap();
+        assert_eq!(read["rows"].as_u64().unwrap() as usize, msg_rows);
+        assert!(manifest["checks"].as_array().unwrap().iter().all(|c| c["passed"] == true));
+    }
+    assert!(!output.join("_staging").exists() || parquet_files(&output.join("_staging")).is_empty());
+}
+
+#[test]
+fn rerunning_a_date_leaves_an_identical_partition_and_no_staging_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    assert_ok(&run_all(&repo(), &input, &output, D1));
+    let data = |t: &str| {
+        let mut s = snapshot(&output.join(format!("{t}/dt={D1}")));
+        s.remove("_SUCCESS");
+        s
+    };
+    let first = (data("session_facts"), data("kpi_shop_daily"));
+    assert!(!first.0.is_empty() && !first.1.is_empty());
+    assert_ok(&run_all(&repo(), &input, &output, D1));
+    let second = (data("session_facts"), data("kpi_shop_daily"));
+    assert_eq!(first.0.keys().collect::<Vec<_>>(), second.0.keys().collect::<Vec<_>>());
+    assert!(first == second, "same files, same bytes");
+    assert!(parquet_files(&output.join("_staging")).is_empty(), "no staging leftovers");
+}
+
+/// A job with two outputs: the first succeeds, the second fails its check.
+#[test]
+fn a_failed_check_on_the_second_output_leaves_the_previous_partition_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    let project = copy_project(tmp.path());
+    std::fs::create_dir_all(project.join("sql/two")).unwrap();
+    std::fs::write(project.join("sql/two/first.sql"), "SELECT session_id, shop_id FROM chat_sessions ORDER BY session_id")
+        .unwrap();
+    std::fs::write(
+        project.join("sql/two/second.sql"),
+        "SELECT shop_id, COUNT(*) AS sessions FROM first GROUP BY shop_id ORDER BY shop_id",
+    )
+    .unwrap();
+    let job = |min_rows: u64| {
+        format!(
+            "[inputs]\nchat_sessions = {{}}\n[[outputs]]\ntable = \"first\"\n[[outputs]]\ntable = \"second\"\nchecks = [{{ min_rows = {min_rows} }}]\n"
+        )
+    };
+    std::fs::write(project.join("jobs/two.toml"), job(1)).unwrap();
+    let args = |p: &Path| {
+        vec![
+            "--project".to_string(),
+            p.to_str().unwrap().into(),
+            "run".into(),
+            "two".into(),
+            "--date".into(),
+            D1.into(),
+            "--input".into(),
+            input.to_str().unwrap().into(),
+            "--output".into(),
+            output.to_str().unwrap().into(),
+        ]
+    };
+    assert_ok(&voc().args(args(&project)).output().unwrap());
+    let before = (snapshot(&output.join(format!("first/dt={D1}"))), snapshot(&output.join(format!("second/dt={D1}"))));
+    assert!(before.0.contains_key("_SUCCESS") && before.0.len() >= 2);
+
+    // Change the first output (so a publish would change its files) and make the second fail.
+    std::fs::write(
+        project.join("sql/two/first.sql"),
+        "SELECT session_id, shop_id, customer_id FROM chat_sessions ORDER BY session_id",
+    )
+    .unwrap();
+    std::fs::write(project.join("jobs/two.toml"), job(1_000_000)).unwrap();
+    let o = voc().args(args(&project)).output().unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let line = error_line(&o);
+    assert!(line.contains("data check failed") && line.contains("second") && line.contains("min_rows(1000000)"), "{line}");
+    assert!(line.contains("job two"), "{line}");
+    let after = (snapshot(&output.join(format!("first/dt={D1}"))), snapshot(&output.join(format!("second/dt={D1}"))));
+    assert!(before == after, "the previous partitions are exactly as they were");
+    assert!(parquet_files(&output.join("_staging")).is_empty(), "no partial output anywhere");
+}
+
+#[test]
+fn a_missing_run_date_partition_is_input_not_ready() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let o = run_all(&repo(), &input, &tmp.path().join("output"), "2026-11-05");
+    assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
+    let line = error_line(&o);
+    assert!(line.contains("input not ready") && line.contains("dt=2026-11-05"), "{line}");
+}
+
+#[test]
+fn a_corrupt_parquet_file_is_bad_input_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let bad = input.join(format!("chat_messages/dt={D1}/part-99999.parquet"));
+    std::fs::write(&bad, b"PAR1 this is not really parquet").unwrap();
+    let o = run_all(&repo(), &input, &tmp.path().join("output"), D1);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let line = error_line(&o);
+    assert!(line.contains("bad input data") && line.contains("part-99999.parquet"), "{line}");
+    assert!(line.contains("chat_messages"), "{line}");
+}
+
+#[test]
+fn a_retyped_column_is_bad_input_naming_table_and_column() {
+    use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    // Rewrite the day's chat_sessions with csat as text, as a broken export would.
+    let dir = input.join(format!("chat_sessions/dt={D1}"));
+    let batches = read_dir(&dir);
+    for f in parquet_files(&dir) {
+        std::fs::remove_file(f).unwrap();
+    }
+    let b = &batches[0];
+    let mut fields: Vec<Field> = b.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut cols: Vec<ArrayRef> = b.columns().to_vec();
+    let i = b.schema().index_of("csat").unwrap();
+    fields[i] = Field::new("csat", DataType::Utf8, true);
+    cols[i] = std::sync::Arc::new(StringArray::from(strings(b, "csat")));
+    let retyped = RecordBatch::try_new(std::sync::Arc::new(Schema::new(fields)), cols).unwrap();
+    let file = std::fs::File::create(dir.join("part-00000.parquet")).unwrap();
+    let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(file, retyped.schema(), None).unwrap();
+    w.write(&retyped).unwrap();
+    w.close().unwrap();
+
+    let o = run_all(&repo(), &input, &tmp.path().join("output"), D1);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let line = error_line(&o);
+    assert!(line.contains("chat_sessions") && line.contains("'csat'") && line.contains("Int32"), "{line}");
+}
+
+#[test]
+fn a_bad_job_file_is_a_config_error_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = copy_project(tmp.path());
+    std::fs::write(
+        project.join("jobs/broken.toml"),
+        "description = \"x\"\n[[outputs]]\ntable = \"broken_out\"\nchecks = [{ not_nul = [\"a\"] }]\n",
+    )
+    .unwrap();
+    let o = run_in(&project, &["validate"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let line = error_line(&o);
+    assert!(line.contains("broken.toml:4:") && line.contains("not_nul"), "{line}");
+}
+
+#[test]
+fn bad_sql_and_unknown_columns_are_config_errors_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = copy_project(tmp.path());
+    let sql = project.join("sql/session_facts/session_facts.sql");
+    let good = std::fs::read_to_string(&sql).unwrap();
+    assert_ok(&run_in(&project, &["validate"]));
+
+    // A column the contract does not have.
+    let unknown = good.replacen("s.platform,", "s.platfrom,", 1);
+    let line_no = unknown.lines().position(|l| l.contains("s.platfrom")).unwrap() + 1;
+    std::fs::write(&sql, &unknown).unwrap();
+    let o = run_in(&project, &["validate"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let line = error_line(&o);
+    assert!(line.contains(&format!("session_facts.sql:{line_no}:")) && line.contains("platfrom"), "{line}");
+
+    // The same through `voc run` on data.
+    let input = generate_small(tmp.path());
+    let o = run_all(&project, &input, &tmp.path().join("output"), D1);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(error_line(&o).contains(&format!("session_facts.sql:{line_no}:")), "{}", error_line(&o));
+
+    // A syntax error.
+    std::fs::write(&sql, good.replacen("FROM chat_sessions s", "FROM chat_sessions s WHERE AND", 1)).unwrap();
+    let o = run_in(&project, &["validate"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(error_line(&o).contains("session_facts.sql:"), "{}", error_line(&o));
+}
+
+#[test]
+fn list_and_validate_describe_the_repository_jobs() {
+    let o = run_in(&repo(), &["list"]);
+    assert_ok(&o);
+    let out = stdout(&o);
+    assert!(out.contains("session_facts") && out.contains("writes: kpi_shop_daily"), "{out}");
+    let o = run_in(&repo(), &["validate"]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains("jobs valid"));
+}
+
+#[test]
+fn sql_reads_inputs_outputs_files_and_several_statements() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    assert_ok(&run_all(&repo(), &input, &output, D1));
+    let roots = ["--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()];
+    let sql = |q: &str, fmt: &str| {
+        let mut a = vec!["sql", q, "--format", fmt];
+        a.extend_from_slice(&roots);
+        run_in(&repo(), &a)
+    };
+    // Outputs and staged inputs are tables; CSV for machines.
+    let o = sql(
+        &format!("SELECT COUNT(*) AS n FROM session_facts WHERE dt = '{D1}'; SELECT COUNT(*) AS n FROM chat_sessions WHERE dt = '{D1}'"),
+        "csv",
+    );
+    assert_ok(&o);
+    let out = stdout(&o);
+    let counts: Vec<&str> = out.lines().filter(|l| *l != "n" && !l.is_empty()).collect();
+    assert_eq!(counts.len(), 2, "{out}");
+    assert_eq!(counts[0], counts[1], "one session_facts row per session");
+
+    // CREATE EXTERNAL TABLE, then SELECT from it; JSON output.
+    let dir = output.join(format!("kpi_shop_daily/dt={D1}"));
+    let q = format!(
+        "CREATE EXTERNAL TABLE k STORED AS PARQUET LOCATION '{}/'; SELECT shop_id, sessions FROM k ORDER BY shop_id",
+        dir.display()
+    );
+    let o = sql(&q, "json");
+    assert_ok(&o);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3, "three shops");
+
+    // A file path used directly as a table.
+    let file = parquet_files(&dir).remove(0);
+    let o = sql(&format!("SELECT COUNT(*) AS n FROM '{}'", file.display()), "table");
+    assert_ok(&o);
+    assert!(stdout(&o).contains("| 3 "), "{}", stdout(&o));
+
+    // A bad query is a config error on one line.
+    let o = sql("SELECT nope FROM session_facts", "table");
+    assert_eq!(o.status.code(), Some(3));
+    assert!(error_line(&o).contains("nope"));
+}
+
+#[test]
+fn an_unknown_job_and_a_bad_date_are_refused() {
+    let o = run_in(&repo(), &["run", "nope", "--date", D1, "--input", "/tmp/x", "--output", "/tmp/y"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(error_line(&o).contains("no job named 'nope'"));
+    let o = run_in(&repo(), &["run", "--all", "--date", "2026-13-01"]);
+    assert_eq!(o.status.code(), Some(2), "clap usage error");
+    assert!(stderr(&o).contains("expected a date as YYYY-MM-DD"));
+}

@@ -1,0 +1,124 @@
+//! The same end-to-end run with input and output on `s3://`, against a real
+//! S3-protocol server (moto) that this test starts on loopback. Installing
+//! moto is the job of `scripts/test`; without it this test fails, loudly.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_moto() -> Moto {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("python3")
+        .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 runs");
+    let mut moto = Moto { child, port };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return moto;
+        }
+        if let Ok(Some(status)) = moto.child.try_wait() {
+            panic!("moto's S3 server exited ({status}); is moto[server] installed? scripts/test installs it");
+        }
+        assert!(Instant::now() < deadline, "moto's S3 server did not listen on 127.0.0.1:{port} within 60 s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// One plain HTTP/1.1 request to moto (which does not check signatures).
+fn http(port: u16, method: &str, path: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = buf[head_end + 4..].to_vec();
+    // Bodies may be chunked; the JSON manifest is found inside either way.
+    (status, body)
+}
+
+fn voc_s3(port: u16) -> Command {
+    let mut c = voc();
+    c.env("AWS_ACCESS_KEY_ID", "voc-test")
+        .env("AWS_SECRET_ACCESS_KEY", "voc-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+        .env("AWS_ALLOW_HTTP", "true")
+        .arg("--project")
+        .arg(repo());
+    c
+}
+
+#[test]
+fn generate_run_and_query_on_s3_match_the_local_run() {
+    let moto = start_moto();
+    let (status, _) = http(moto.port, "PUT", "/voc-test");
+    assert_eq!(status, 200, "create bucket");
+    let gen = ["--start", "2026-11-01", "--days", "2", "--shops", "3", "--customers", "1500", "--seed", "7"];
+
+    let o = voc_s3(moto.port).args(["generate", "--out", "s3://voc-test/raw"]).args(gen).output().unwrap();
+    assert_ok(&o);
+    let s3 = ["--input", "s3://voc-test/raw", "--output", "s3://voc-test/marts"];
+    for d in ["2026-11-01", "2026-11-02"] {
+        let o = voc_s3(moto.port).args(["run", "--all", "--date", d]).args(s3).output().unwrap();
+        assert_ok(&o);
+    }
+    // Credentials never reach the logs.
+    let o = voc_s3(moto.port).args(["run", "--all", "--date", "2026-11-01"]).args(s3).output().unwrap();
+    assert_ok(&o);
+    assert!(!stderr(&o).contains("voc-test-secret") && !stdout(&o).contains("voc-test-secret"));
+
+    // The commit marker is an object beside the partition's files.
+    let (status, body) = http(moto.port, "GET", "/voc-test/marts/session_facts/dt=2026-11-01/_SUCCESS");
+    assert_eq!(status, 200);
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.contains("\"job\": \"session_facts\"") && text.contains("\"run_id\""), "{text}");
+
+    // The same data generated and run locally gives the same rows.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    for d in ["2026-11-01", "2026-11-02"] {
+        assert_ok(&run_in(
+            &repo(),
+            &["run", "--all", "--date", d, "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
+        ));
+    }
+    let q = "SELECT * FROM session_facts ORDER BY session_id; SELECT * FROM kpi_shop_daily ORDER BY dt, shop_id";
+    let remote = voc_s3(moto.port).args(["sql", q, "--format", "csv"]).args(s3).output().unwrap();
+    assert_ok(&remote);
+    let local = run_in(
+        &repo(),
+        &["sql", q, "--format", "csv", "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
+    );
+    assert_ok(&local);
+    assert!(stdout(&remote).lines().count() > 100);
+    assert_eq!(stdout(&remote), stdout(&local), "S3 and local runs agree row for row");
+
+    // A date with no input is "not ready" on S3 too.
+    let o = voc_s3(moto.port).args(["run", "session_facts", "--date", "2026-11-09"]).args(s3).output().unwrap();
+    assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
+}
