@@ -300,3 +300,155 @@ pub async fn discard_staging(root: &Root, run_id: &str) {
         tracing::warn!(run_id, error = %e, "could not remove staging files");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::fmt;
+
+    use futures::stream::BoxStream;
+    use object_store::{
+        CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore, PutMultipartOptions,
+        PutOptions, PutPayload, PutResult,
+    };
+
+    use super::*;
+
+    /// Delegates to a real store but fails writes and moves whose target
+    /// contains `fail_on`: an injected storage error at a chosen step.
+    #[derive(Debug)]
+    struct Faulty {
+        inner: Arc<dyn ObjectStore>,
+        fail_on: String,
+    }
+
+    impl fmt::Display for Faulty {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "Faulty({})", self.inner)
+        }
+    }
+
+    impl Faulty {
+        fn check(&self, p: &Path) -> object_store::Result<()> {
+            if p.as_ref().contains(&self.fail_on) {
+                return Err(object_store::Error::Generic { store: "faulty", source: "injected failure".into() });
+            }
+            Ok(())
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl ObjectStore for Faulty {
+        async fn put_opts(&self, p: &Path, payload: PutPayload, o: PutOptions) -> object_store::Result<PutResult> {
+            self.check(p)?;
+            self.inner.put_opts(p, payload, o).await
+        }
+        async fn put_multipart_opts(
+            &self,
+            p: &Path,
+            o: PutMultipartOptions,
+        ) -> object_store::Result<Box<dyn MultipartUpload>> {
+            self.check(p)?;
+            self.inner.put_multipart_opts(p, o).await
+        }
+        async fn get_opts(&self, p: &Path, o: GetOptions) -> object_store::Result<GetResult> {
+            self.inner.get_opts(p, o).await
+        }
+        fn delete_stream(
+            &self,
+            locations: BoxStream<'static, object_store::Result<Path>>,
+        ) -> BoxStream<'static, object_store::Result<Path>> {
+            self.inner.delete_stream(locations)
+        }
+        fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+            self.inner.list(prefix)
+        }
+        async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
+            self.inner.list_with_delimiter(prefix).await
+        }
+        async fn copy_opts(&self, from: &Path, to: &Path, o: CopyOptions) -> object_store::Result<()> {
+            self.check(to)?;
+            self.inner.copy_opts(from, to, o).await
+        }
+    }
+
+    async fn stage(root: &Root, run: &str, version: i64) -> Vec<StagedTable> {
+        let ctx = datafusion::prelude::SessionContext::new();
+        let mut out = Vec::new();
+        for table in ["t1", "t2"] {
+            let df = ctx
+                .sql(&format!("SELECT x + {version} AS x, 'v{version}' AS y FROM (VALUES (1), (2), (3)) t(x) ORDER BY x"))
+                .await
+                .unwrap();
+            out.push(stage_output(root, run, table, df, 2, std::path::Path::new("t.sql")).await.unwrap());
+        }
+        out
+    }
+
+    fn tree(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        for t in ["t1", "t2"] {
+            let d = dir.join(t).join("dt=2026-11-01");
+            if let Ok(rd) = std::fs::read_dir(&d) {
+                for e in rd.flatten() {
+                    out.insert(format!("{t}/{}", e.file_name().to_string_lossy()), std::fs::read(e.path()).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn injected_storage_errors_during_commit_leave_the_previous_version() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = Root::parse(tmp.path().to_str().unwrap(), false).unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+
+        let mut v1 = stage(&root, "run1", 1).await;
+        assert_eq!(v1[0].files.len(), 2, "3 rows at 2 rows a file");
+        commit(&root, date, &mut v1, b"{\"v\":1}").await.unwrap();
+        let before = tree(tmp.path());
+        assert_eq!(before.len(), 6, "two files and a marker per table: {:?}", before.keys());
+        assert_eq!(before["t2/_SUCCESS"], b"{\"v\":1}");
+
+        // Fails while moving the second table's files into place.
+        let mut v2 = stage(&root, "run2", 2).await;
+        let faulty = root.with_store(Arc::new(Faulty { inner: root.store().clone(), fail_on: "t2/dt=".into() }));
+        let e = commit(&faulty, date, &mut v2, b"{\"v\":2}").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Storage, "{e}");
+        assert_eq!(tree(tmp.path()), before, "rename failure rolled back");
+        discard_staging(&root, "run2").await;
+
+        // Fails writing the second marker, after the first table's marker was replaced.
+        let mut v3 = stage(&root, "run3", 3).await;
+        let faulty = root.with_store(Arc::new(Faulty { inner: root.store().clone(), fail_on: "t2/dt=2026-11-01/_SUCCESS".into() }));
+        let e = commit(&faulty, date, &mut v3, b"{\"v\":3}").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Storage);
+        assert_eq!(tree(tmp.path()), before, "marker failure rolled back, first marker restored");
+        discard_staging(&root, "run3").await;
+        assert!(root.list("_staging").await.unwrap().is_empty());
+
+        // Without faults the new version replaces the old one completely.
+        let mut v4 = stage(&root, "run4", 4).await;
+        commit(&root, date, &mut v4, b"{\"v\":4}").await.unwrap();
+        let after = tree(tmp.path());
+        assert_eq!(after.len(), 6);
+        assert!(after.keys().all(|k| !before.contains_key(k) || k.ends_with("_SUCCESS")), "old files removed");
+        assert_eq!(after["t1/_SUCCESS"], b"{\"v\":4}");
+    }
+
+    #[tokio::test]
+    async fn the_same_rows_give_the_same_file_names_and_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = Root::parse(tmp.path().to_str().unwrap(), false).unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let mut a = stage(&root, "a", 1).await;
+        commit(&root, date, &mut a, b"{}").await.unwrap();
+        let first = tree(tmp.path());
+        let mut b = stage(&root, "b", 1).await;
+        commit(&root, date, &mut b, b"{}").await.unwrap();
+        assert_eq!(tree(tmp.path()), first);
+        discard_staging(&root, "b").await;
+        assert!(root.list("_staging").await.unwrap().is_empty());
+    }
+}
