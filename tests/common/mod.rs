@@ -81,7 +81,12 @@ pub fn read_dir(dir: &Path) -> Vec<RecordBatch> {
         .into_iter()
         .flat_map(|p| {
             let f = std::fs::File::open(&p).unwrap();
-            ParquetRecordBatchReaderBuilder::try_new(f).unwrap().build().unwrap().map(|b| b.unwrap()).collect::<Vec<_>>()
+            ParquetRecordBatchReaderBuilder::try_new(f)
+                .unwrap()
+                .build()
+                .unwrap()
+                .map(|b| b.unwrap())
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -103,8 +108,11 @@ pub fn f64s(b: &RecordBatch, name: &str) -> Vec<Option<f64>> {
 
 pub fn millis(b: &RecordBatch, name: &str) -> Vec<i64> {
     let a = b.column_by_name(name).unwrap_or_else(|| panic!("column {name}"));
-    let a = datafusion::arrow::compute::cast(a, &DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Millisecond, None))
-        .unwrap();
+    let a = datafusion::arrow::compute::cast(
+        a,
+        &DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Millisecond, None),
+    )
+    .unwrap();
     let s = a.as_primitive::<TimestampMillisecondType>();
     (0..s.len()).map(|i| s.value(i)).collect()
 }

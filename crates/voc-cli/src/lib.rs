@@ -50,15 +50,7 @@ pub async fn generate(
         return Err(VocError::config("--days, --shops and --customers must be at least 1"));
     }
     let root = Root::parse(out, true)?;
-    let cfg = voc_gen::GenConfig {
-        start,
-        days,
-        shops,
-        customers,
-        seed,
-        sessions_per_day,
-        tz: chrono_tz_default(),
-    };
+    let cfg = voc_gen::GenConfig { start, days, shops, customers, seed, sessions_per_day, tz: chrono_tz_default() };
     let summary = voc_gen::generate(&root, &cfg).await?;
     let mut o = std::io::stdout().lock();
     let _ = writeln!(o, "wrote {} ({} days from {start}, seed {seed}) in {:.1?}", root, days, summary.elapsed);
@@ -176,7 +168,13 @@ pub async fn validate(ctx: &Ctx) -> Result<()> {
 }
 
 /// `voc sql`.
-pub async fn sql(ctx: &Ctx, q: Option<String>, format: &str, input: Option<String>, output: Option<String>) -> Result<()> {
+pub async fn sql(
+    ctx: &Ctx,
+    q: Option<String>,
+    format: &str,
+    input: Option<String>,
+    output: Option<String>,
+) -> Result<()> {
     let format: Format = format.parse()?;
     let cfg = ctx.config(input, output)?;
     let jobs = ctx.jobs().ok();

@@ -24,6 +24,6 @@ pub fn init(quiet: bool) {
     let _ = if json {
         builder.json().flatten_event(true).with_current_span(true).try_init()
     } else {
-        builder.with_target(false).compact().try_init()
+        builder.with_target(false).with_ansi(std::io::stderr().is_terminal()).compact().try_init()
     };
 }

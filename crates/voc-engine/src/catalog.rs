@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
+use datafusion::common::TableReference;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 #[allow(deprecated)]
 use datafusion::parquet::arrow::async_reader::{ParquetObjectReader, ParquetRecordBatchStreamBuilder};
 use datafusion::prelude::{col, lit, SessionContext};
-use datafusion::common::TableReference;
 use futures::{StreamExt, TryStreamExt};
 use object_store::ObjectMeta;
 use serde::Serialize;
@@ -42,9 +42,7 @@ pub fn window(end: NaiveDate, days: u32) -> Vec<NaiveDate> {
 
 /// Is this object a data file (not a marker, hidden or temporary file)?
 pub fn is_data_file(meta: &ObjectMeta) -> bool {
-    meta.location
-        .filename()
-        .is_some_and(|f| f.ends_with(".parquet") && !f.starts_with('_') && !f.starts_with('.'))
+    meta.location.filename().is_some_and(|f| f.ends_with(".parquet") && !f.starts_with('_') && !f.starts_with('.'))
 }
 
 /// What a job read from one table, for the manifest.
@@ -99,7 +97,10 @@ pub async fn scan_table(
             stats.missing_partitions.push(partition_dir(*d));
             if *d == run_date && required {
                 let what = if needs_marker {
-                    format!("has no committed partition {} (no {SUCCESS_FILE}); run the job that writes it first", partition_dir(*d))
+                    format!(
+                        "has no committed partition {} (no {SUCCESS_FILE}); run the job that writes it first",
+                        partition_dir(*d)
+                    )
                 } else {
                     format!("has no partition {} (no .parquet files)", partition_dir(*d))
                 };
@@ -241,8 +242,7 @@ pub async fn register_window(
         .read_table(Arc::new(provider))
         .and_then(|df| df.filter(col(PARTITION_COLUMN).between(lit(start), lit(end))))
         .map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
-    ctx.register_table(reference, df.into_view())
-        .map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
+    ctx.register_table(reference, df.into_view()).map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
     Ok(())
 }
 

@@ -117,7 +117,8 @@ async fn first_row(df: DataFrame) -> Result<String> {
     let opts = FormatOptions::default().with_null("NULL");
     let mut parts = Vec::new();
     for (i, f) in b.schema().fields().iter().enumerate().take(6) {
-        let fmt = ArrayFormatter::try_new(b.column(i).as_ref(), &opts).map_err(|e| VocError::internal(e.to_string()))?;
+        let fmt =
+            ArrayFormatter::try_new(b.column(i).as_ref(), &opts).map_err(|e| VocError::internal(e.to_string()))?;
         let mut v = fmt.value(0).to_string();
         if v.chars().count() > 60 {
             v = v.chars().take(60).collect::<String>() + "…";

@@ -77,8 +77,8 @@ impl Config {
         let explicit = overrides.config_file.clone().or_else(|| std::env::var_os("VOC_CONFIG").map(PathBuf::from));
         let path = explicit.clone().unwrap_or_else(|| project_dir.join("voc.toml"));
         let file = if path.exists() {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| VocError::config(format!("{}: {e}", path.display())))?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| VocError::config(format!("{}: {e}", path.display())))?;
             parse_file(&text, &path)?
         } else if explicit.is_some() {
             return Err(VocError::config(format!("config file {} does not exist", path.display())));
@@ -139,15 +139,15 @@ impl Config {
     }
 
     pub fn input_root(&self) -> Result<&str> {
-        self.input.as_deref().ok_or_else(|| {
-            VocError::config("no input root: pass --input, set VOC_INPUT, or set input in voc.toml")
-        })
+        self.input
+            .as_deref()
+            .ok_or_else(|| VocError::config("no input root: pass --input, set VOC_INPUT, or set input in voc.toml"))
     }
 
     pub fn output_root(&self) -> Result<&str> {
-        self.output.as_deref().ok_or_else(|| {
-            VocError::config("no output root: pass --output, set VOC_OUTPUT, or set output in voc.toml")
-        })
+        self.output
+            .as_deref()
+            .ok_or_else(|| VocError::config("no output root: pass --output, set VOC_OUTPUT, or set output in voc.toml"))
     }
 }
 

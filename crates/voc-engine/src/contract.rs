@@ -235,10 +235,7 @@ pub fn compare(expected: &Schema, found: &Schema) -> Vec<Mismatch> {
     let mut out = Vec::new();
     for want in expected.fields() {
         match found.field_with_name(want.name()) {
-            Err(_) => out.push(Mismatch::Missing {
-                column: want.name().clone(),
-                expected: want.data_type().clone(),
-            }),
+            Err(_) => out.push(Mismatch::Missing { column: want.name().clone(), expected: want.data_type().clone() }),
             Ok(have) => {
                 if TypeFamily::of(have.data_type()) != TypeFamily::of(want.data_type()) {
                     out.push(Mismatch::Retyped {
@@ -256,13 +253,7 @@ pub fn compare(expected: &Schema, found: &Schema) -> Vec<Mismatch> {
 /// Columns of `table` that the contract says are never null.
 pub fn required_columns(table: &str) -> Vec<String> {
     schema(table)
-        .map(|s| {
-            s.fields()
-                .iter()
-                .filter(|f| !f.is_nullable())
-                .map(|f| f.name().clone())
-                .collect()
-        })
+        .map(|s| s.fields().iter().filter(|f| !f.is_nullable()).map(|f| f.name().clone()).collect())
         .unwrap_or_default()
 }
 

@@ -106,13 +106,8 @@ fn valid_name(s: &str) -> bool {
 impl Job {
     /// Parses and checks one job file.
     pub fn load(project_dir: &Path, file: &Path) -> Result<Job> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| VocError::config(format!("{}: {e}", file.display())))?;
-        let name = file
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let text = std::fs::read_to_string(file).map_err(|e| VocError::config(format!("{}: {e}", file.display())))?;
+        let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         Self::parse(project_dir, file, &name, &text)
     }
 
@@ -130,8 +125,7 @@ impl Job {
                 file.display()
             )));
         }
-        let spec: JobFile =
-            toml::from_str(text).map_err(|e| VocError::config(toml_error(file, text, &e)))?;
+        let spec: JobFile = toml::from_str(text).map_err(|e| VocError::config(toml_error(file, text, &e)))?;
         if spec.outputs.is_empty() {
             return Err(VocError::config(format!(
                 "{}: expected at least one [[outputs]] table, found none",
@@ -183,11 +177,7 @@ impl Job {
                 )));
             }
             if !seen.insert(o.table.clone()) {
-                return Err(VocError::config(format!(
-                    "{}: output table '{}' is listed twice",
-                    at(&o.table),
-                    o.table
-                )));
+                return Err(VocError::config(format!("{}: output table '{}' is listed twice", at(&o.table), o.table)));
             }
             for c in &o.checks {
                 let empty = match c {
@@ -233,9 +223,8 @@ impl JobSet {
     /// Loads every `jobs/*.toml` and checks names, producers and dependencies.
     pub fn load(project_dir: &Path) -> Result<Self> {
         let dir = project_dir.join("jobs");
-        let entries = std::fs::read_dir(&dir).map_err(|e| {
-            VocError::config(format!("{}: cannot read the jobs folder: {e}", dir.display()))
-        })?;
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| VocError::config(format!("{}: cannot read the jobs folder: {e}", dir.display())))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -280,10 +269,7 @@ impl JobSet {
         for j in self.jobs.values() {
             for d in &j.spec.depends_on {
                 if !self.jobs.contains_key(d) {
-                    return Err(VocError::config(format!(
-                        "{}: depends_on names unknown job '{d}'",
-                        j.file.display()
-                    )));
+                    return Err(VocError::config(format!("{}: depends_on names unknown job '{d}'", j.file.display())));
                 }
             }
             for input in j.spec.inputs.keys() {
@@ -340,10 +326,7 @@ impl JobSet {
             }
             if next.len() == before {
                 let names: Vec<&str> = next.iter().map(|j| j.name.as_str()).collect();
-                return Err(VocError::config(format!(
-                    "jobs depend on each other in a cycle: {}",
-                    names.join(" → ")
-                )));
+                return Err(VocError::config(format!("jobs depend on each other in a cycle: {}", names.join(" → "))));
             }
             remaining = next;
         }

@@ -149,9 +149,10 @@ pub async fn stage_output(
         )));
     }
     let dir = format!("{}/{table}", staging_dir(run_id));
-    let mut stream = df.execute_stream().await.map_err(|e| {
-        crate::sql::sql_error(ErrorKind::Internal, sql_file, "", &e).context(format!("output {table}"))
-    })?;
+    let mut stream = df
+        .execute_stream()
+        .await
+        .map_err(|e| crate::sql::sql_error(ErrorKind::Internal, sql_file, "", &e).context(format!("output {table}")))?;
     let mut files: Vec<OutputFile> = Vec::new();
     let mut open: Option<OpenFile> = None;
     let mut total = 0u64;
@@ -377,7 +378,9 @@ mod tests {
         let mut out = Vec::new();
         for table in ["t1", "t2"] {
             let df = ctx
-                .sql(&format!("SELECT x + {version} AS x, 'v{version}' AS y FROM (VALUES (1), (2), (3)) t(x) ORDER BY x"))
+                .sql(&format!(
+                    "SELECT x + {version} AS x, 'v{version}' AS y FROM (VALUES (1), (2), (3)) t(x) ORDER BY x"
+                ))
                 .await
                 .unwrap();
             out.push(stage_output(root, run, table, df, 2, std::path::Path::new("t.sql")).await.unwrap());
@@ -421,7 +424,8 @@ mod tests {
 
         // Fails writing the second marker, after the first table's marker was replaced.
         let mut v3 = stage(&root, "run3", 3).await;
-        let faulty = root.with_store(Arc::new(Faulty { inner: root.store().clone(), fail_on: "t2/dt=2026-11-01/_SUCCESS".into() }));
+        let faulty = root
+            .with_store(Arc::new(Faulty { inner: root.store().clone(), fail_on: "t2/dt=2026-11-01/_SUCCESS".into() }));
         let e = commit(&faulty, date, &mut v3, b"{\"v\":3}").await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::Storage);
         assert_eq!(tree(tmp.path()), before, "marker failure rolled back, first marker restored");

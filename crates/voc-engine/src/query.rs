@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::pretty::pretty_format_batches;
+use datafusion::common::TableReference;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::DFParser;
 use datafusion::sql::sqlparser::dialect::GenericDialect;
-use datafusion::common::TableReference;
 
 use crate::catalog::{is_data_file, raw_reference};
 use crate::config::Config;
@@ -85,7 +85,12 @@ pub async fn open(cfg: &Config, jobs: Option<&JobSet>) -> Result<(SessionContext
 
 /// Registers every `dt=` partition of `table` as one table; false when the
 /// table has no files.
-async fn register_all_partitions(ctx: &SessionContext, root: &Root, table: &str, reference: TableReference) -> Result<bool> {
+async fn register_all_partitions(
+    ctx: &SessionContext,
+    root: &Root,
+    table: &str,
+    reference: TableReference,
+) -> Result<bool> {
     let files: Vec<_> = root.list(table).await?.into_iter().filter(is_data_file).collect();
     let Some(newest) = files.iter().max_by(|a, b| a.location.cmp(&b.location)) else {
         return Ok(false);
@@ -96,11 +101,13 @@ async fn register_all_partitions(ctx: &SessionContext, root: &Root, table: &str,
         .await
         .map_err(|e| VocError::bad_input(format!("table {table}, file {}: {e}", newest.location)))?;
     let url = ListingTableUrl::parse(root.url_of(table, true)).map_err(|e| VocError::config(e.to_string()))?;
-    let options = ListingOptions::new(format)
-        .with_file_extension(".parquet")
-        .with_table_partition_cols(vec![(contract::PARTITION_COLUMN.to_string(), datafusion::arrow::datatypes::DataType::Utf8)]);
-    let provider = ListingTable::try_new(ListingTableConfig::new(url).with_listing_options(options).with_schema(schema))
-        .map_err(|e| VocError::internal(e.to_string()))?;
+    let options = ListingOptions::new(format).with_file_extension(".parquet").with_table_partition_cols(vec![(
+        contract::PARTITION_COLUMN.to_string(),
+        datafusion::arrow::datatypes::DataType::Utf8,
+    )]);
+    let provider =
+        ListingTable::try_new(ListingTableConfig::new(url).with_listing_options(options).with_schema(schema))
+            .map_err(|e| VocError::internal(e.to_string()))?;
     ctx.register_table(reference, Arc::new(provider)).map_err(|e| VocError::internal(e.to_string()))?;
     Ok(true)
 }
@@ -113,14 +120,8 @@ pub async fn run_statements(ctx: &SessionContext, text: &str) -> Result<Vec<Vec<
     let mut out = Vec::new();
     for stmt in statements {
         let state = ctx.state();
-        let plan = state
-            .statement_to_plan(stmt)
-            .await
-            .map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
-        let df = ctx
-            .execute_logical_plan(plan)
-            .await
-            .map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
+        let plan = state.statement_to_plan(stmt).await.map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
+        let df = ctx.execute_logical_plan(plan).await.map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
         let batches = df.collect().await.map_err(|e| sql_error(ErrorKind::Internal, where_, text, &e))?;
         out.push(batches);
     }

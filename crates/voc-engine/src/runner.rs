@@ -124,15 +124,16 @@ pub async fn stage_view(ctx: &SessionContext, project_dir: &Path, table: &str, p
             // Validate planned this file against the contract already, so a
             // failure here means the data lacks what the view reads.
             if e.kind == ErrorKind::Config {
-                VocError::bad_input(format!("table {table}: the input files do not fit the staging view: {}", e.message))
+                VocError::bad_input(format!(
+                    "table {table}: the input files do not fit the staging view: {}",
+                    e.message
+                ))
             } else {
                 e
             }
         })?
     } else {
-        ctx.table(catalog::raw_reference(table))
-            .await
-            .map_err(|e| VocError::internal(format!("table {table}: {e}")))?
+        ctx.table(catalog::raw_reference(table)).await.map_err(|e| VocError::internal(format!("table {table}: {e}")))?
     };
     let expected = contract::schema(table).expect("contract table");
     let problems = contract::compare(&expected, df.schema().as_arrow());
@@ -143,8 +144,7 @@ pub async fn stage_view(ctx: &SessionContext, project_dir: &Path, table: &str, p
             if problems.len() > 1 { format!(" and {} more problem(s)", problems.len() - 1) } else { String::new() }
         )));
     }
-    ctx.register_table(table, df.into_view())
-        .map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
+    ctx.register_table(table, df.into_view()).map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
     Ok(())
 }
 
@@ -155,13 +155,15 @@ pub async fn run_job(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate) ->
     let _enter = span.enter();
     let result = run_job_inner(cfg, roots, job, date, &run_id).await;
     output::discard_staging(&roots.output, &run_id).await;
-    result.map_err(|e| {
-        if e.message.starts_with("job ") {
-            e
-        } else {
-            e.context(format!("job {} --date {date}", job.name))
-        }
-    })
+    result.map_err(
+        |e| {
+            if e.message.starts_with("job ") {
+                e
+            } else {
+                e.context(format!("job {} --date {date}", job.name))
+            }
+        },
+    )
 }
 
 async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, run_id: &str) -> Result<Manifest> {
@@ -185,7 +187,8 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
     for (spec, sql_path) in &job.outputs {
         let t = Instant::now();
         let rel = sql_path.strip_prefix(&cfg.project_dir).unwrap_or(sql_path).to_path_buf();
-        let text = std::fs::read_to_string(sql_path).map_err(|e| VocError::config(format!("{}: {e}", rel.display())))?;
+        let text =
+            std::fs::read_to_string(sql_path).map_err(|e| VocError::config(format!("{}: {e}", rel.display())))?;
         let df = plan_query(&ctx, &rel, &text, &params).await?;
         let st = output::stage_output(&roots.output, run_id, &spec.table, df, cfg.max_rows_per_file, &rel)
             .await
@@ -284,9 +287,7 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
         ctx.register_table(catalog::raw_reference(table), std::sync::Arc::new(empty))
             .map_err(|e| VocError::internal(e.to_string()))?;
         let params = Params::for_run(date, cfg.timezone.name());
-        stage_view(&ctx, &cfg.project_dir, table, &params)
-            .await
-            .map_err(|e| VocError::config(e.message))?;
+        stage_view(&ctx, &cfg.project_dir, table, &params).await.map_err(|e| VocError::config(e.message))?;
     }
     report.push(format!("staging: {} contract tables plan", contract::TABLES.len()));
     let all: Vec<String> = jobs.jobs.keys().cloned().collect();
@@ -294,13 +295,11 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
         let params = Params::for_run(date, cfg.timezone.name()).with_toml(&job.spec.params);
         for (spec, sql_path) in &job.outputs {
             let rel = sql_path.strip_prefix(&cfg.project_dir).unwrap_or(sql_path).to_path_buf();
-            let text = std::fs::read_to_string(sql_path).map_err(|e| VocError::config(format!("{}: {e}", rel.display())))?;
+            let text =
+                std::fs::read_to_string(sql_path).map_err(|e| VocError::config(format!("{}: {e}", rel.display())))?;
             let df = plan_query(&ctx, &rel, &text, &params).await?;
             // Optimising catches type errors that planning alone lets through.
-            df.clone()
-                .create_physical_plan()
-                .await
-                .map_err(|e| sql_error(ErrorKind::Config, &rel, &text, &e))?;
+            df.clone().create_physical_plan().await.map_err(|e| sql_error(ErrorKind::Config, &rel, &text, &e))?;
             let schema = df.schema().as_arrow().clone();
             if schema.field_with_name(contract::PARTITION_COLUMN).is_ok() {
                 return Err(VocError::config(format!(
@@ -314,7 +313,13 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
                     if e.kind == ErrorKind::Config {
                         VocError::config(format!("{}: {}", job.file.display(), e.message))
                     } else {
-                        VocError::config(format!("{}: output {}: check {} cannot run: {}", job.file.display(), spec.table, c.describe(), e.message))
+                        VocError::config(format!(
+                            "{}: output {}: check {} cannot run: {}",
+                            job.file.display(),
+                            spec.table,
+                            c.describe(),
+                            e.message
+                        ))
                     }
                 })?;
             }

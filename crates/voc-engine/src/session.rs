@@ -22,14 +22,11 @@ pub const RAW_SCHEMA: &str = "raw";
 pub fn new_session(cfg: &Config) -> Result<SessionContext> {
     let mut rt = RuntimeEnvBuilder::new().with_memory_pool(Arc::new(FairSpillPool::new(cfg.memory_limit_bytes)));
     if let Some(dir) = &cfg.spill_dir {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            VocError::config(format!("engine.spill_dir {}: cannot create: {e}", dir.display()))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| VocError::config(format!("engine.spill_dir {}: cannot create: {e}", dir.display())))?;
         rt = rt.with_temp_file_path(dir);
     }
-    let runtime = rt
-        .build_arc()
-        .map_err(|e| VocError::config(format!("cannot build the engine runtime: {e}")))?;
+    let runtime = rt.build_arc().map_err(|e| VocError::config(format!("cannot build the engine runtime: {e}")))?;
     let partitions = if cfg.target_partitions == 0 {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
     } else {
@@ -44,9 +41,7 @@ pub fn new_session(cfg: &Config) -> Result<SessionContext> {
     sc.options_mut().sql_parser.collect_spans = true;
     sc.options_mut().execution.time_zone = Some(cfg.timezone.name().to_string());
     let ctx = SessionContext::new_with_config_rt(sc, runtime);
-    let catalog = ctx
-        .catalog("datafusion")
-        .ok_or_else(|| VocError::internal("the default catalog is missing"))?;
+    let catalog = ctx.catalog("datafusion").ok_or_else(|| VocError::internal("the default catalog is missing"))?;
     catalog
         .register_schema(RAW_SCHEMA, Arc::new(MemorySchemaProvider::new()))
         .map_err(|e| VocError::internal(e.to_string()))?;

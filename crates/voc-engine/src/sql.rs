@@ -71,12 +71,8 @@ pub async fn plan_query(ctx: &SessionContext, file: &Path, text: &str, params: &
     if body.is_empty() {
         return Err(VocError::config(format!("{}: the SQL file is empty; expected one SELECT query", file.display())));
     }
-    let df = ctx
-        .sql(body)
-        .await
-        .map_err(|e| sql_error(ErrorKind::Config, file, body, &e))?;
-    df.with_param_values(params.to_param_values())
-        .map_err(|e| sql_error(ErrorKind::Config, file, body, &e))
+    let df = ctx.sql(body).await.map_err(|e| sql_error(ErrorKind::Config, file, body, &e))?;
+    df.with_param_values(params.to_param_values()).map_err(|e| sql_error(ErrorKind::Config, file, body, &e))
 }
 
 /// Turns a DataFusion error about `text` (read from `file`) into a one-line

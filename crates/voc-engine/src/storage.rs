@@ -52,12 +52,12 @@ impl Root {
         if let Some(rest) = spec.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             if bucket.is_empty() {
-                return Err(VocError::config(format!("storage root '{spec}': expected s3://bucket/prefix, found no bucket")));
+                return Err(VocError::config(format!(
+                    "storage root '{spec}': expected s3://bucket/prefix, found no bucket"
+                )));
             }
             let mut b = AmazonS3Builder::from_env().with_bucket_name(bucket);
-            let endpoint = std::env::var("AWS_ENDPOINT_URL")
-                .or_else(|_| std::env::var("AWS_ENDPOINT"))
-                .ok();
+            let endpoint = std::env::var("AWS_ENDPOINT_URL").or_else(|_| std::env::var("AWS_ENDPOINT")).ok();
             if let Some(ep) = endpoint {
                 if ep.starts_with("http://") {
                     b = b.with_allow_http(true);
@@ -67,9 +67,7 @@ impl Root {
             if std::env::var("AWS_REGION").is_err() && std::env::var("AWS_DEFAULT_REGION").is_err() {
                 b = b.with_region("us-east-1");
             }
-            let store = b
-                .build()
-                .map_err(|e| VocError::config(format!("storage root '{spec}': {e}")))?;
+            let store = b.build().map_err(|e| VocError::config(format!("storage root '{spec}': {e}")))?;
             return Ok(Self {
                 store: Arc::new(store),
                 store_url: Url::parse(&format!("s3://{bucket}")).expect("valid s3 url"),
@@ -95,9 +93,7 @@ impl Root {
         } else if local.is_absolute() {
             local
         } else {
-            std::env::current_dir()
-                .map_err(|e| VocError::storage(e.to_string()))?
-                .join(local)
+            std::env::current_dir().map_err(|e| VocError::storage(e.to_string()))?.join(local)
         };
         let abs_str = abs.to_string_lossy().to_string();
         Ok(Self {
@@ -184,11 +180,8 @@ impl Root {
             Err(object_store::Error::NotFound { .. }) => return Ok(Vec::new()),
             Err(e) => return Err(VocError::storage(format!("listing {}: {e}", self.url_of(rel, true)))),
         };
-        let mut dirs: Vec<String> = res
-            .common_prefixes
-            .iter()
-            .filter_map(|p| p.filename().map(str::to_string))
-            .collect();
+        let mut dirs: Vec<String> =
+            res.common_prefixes.iter().filter_map(|p| p.filename().map(str::to_string)).collect();
         dirs.sort();
         Ok(dirs)
     }
@@ -206,9 +199,9 @@ impl Root {
     pub async fn get_opt(&self, rel: &str) -> Result<Option<Bytes>> {
         let key = self.path(rel);
         match self.store.get(&key).await {
-            Ok(r) => Ok(Some(r.bytes().await.map_err(|e| {
-                VocError::storage(format!("reading {}: {e}", self.url_of(rel, false)))
-            })?)),
+            Ok(r) => Ok(Some(
+                r.bytes().await.map_err(|e| VocError::storage(format!("reading {}: {e}", self.url_of(rel, false))))?,
+            )),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(VocError::storage(format!("reading {}: {e}", self.url_of(rel, false)))),
         }
