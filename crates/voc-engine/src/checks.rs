@@ -51,7 +51,7 @@ pub async fn run_checks(table: &str, df: &DataFrame, rows: u64, checks: &[Check]
                 found
             }
             Check::Unique(cols) => {
-                let keys: Vec<Expr> = cols.iter().map(|c| ident(c)).collect();
+                let keys: Vec<Expr> = cols.iter().map(ident).collect();
                 let dupes = df
                     .clone()
                     .aggregate(keys, vec![count_all().alias("__rows")])
