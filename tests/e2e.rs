@@ -351,3 +351,32 @@ fn an_unknown_job_and_a_bad_date_are_refused() {
     assert_eq!(o.status.code(), Some(2), "clap usage error");
     assert!(stderr(&o).contains("expected a date as YYYY-MM-DD"));
 }
+
+#[test]
+fn sql_without_a_query_reads_statements_at_a_prompt_and_keeps_history() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let mut child = voc()
+        .env("HOME", tmp.path())
+        .args(["--project", repo().to_str().unwrap(), "sql", "--input", input.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"SELECT 40 + 2 AS answer;\nSELECT COUNT(*) AS n\n  FROM chat_sessions WHERE dt = '2026-11-01';\n\\q\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_ok(&o);
+    let out = stdout(&o);
+    assert!(out.contains("inputs: chat_messages"), "{out}");
+    assert!(out.contains("| 42 "), "{out}");
+    assert_eq!(out.matches("1 row(s)").count(), 2, "{out}");
+    let history = std::fs::read_to_string(tmp.path().join(".voc_history")).unwrap();
+    assert!(history.contains("SELECT 40 + 2 AS answer;"), "{history}");
+}

@@ -298,3 +298,35 @@ pub async fn demo(ctx: &Ctx, out: &str, days: u32, shops: u32, customers: u32, s
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_without_jobs_is_a_config_error_that_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Ctx { project: dir.path().to_path_buf(), config: None };
+        let e = ctx.jobs().unwrap_err();
+        assert_eq!(e.kind, voc_engine::ErrorKind::Config);
+        assert!(e.message.contains("--project"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn generate_refuses_empty_sizes_before_writing_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("in");
+        let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let e = generate(out.to_str().unwrap(), start, 0, 1, 1, 1, None).await.unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert!(!out.exists());
+    }
+
+    #[tokio::test]
+    async fn cluster_mode_is_refused_with_a_clear_message() {
+        let ctx = Ctx { project: PathBuf::from("."), config: None };
+        let date = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let e = run(&ctx, None, true, date, None, None, None, Some("df://x:50050".into())).await.unwrap_err();
+        assert!(e.message.contains("--cluster df://x:50050"), "{}", e.message);
+    }
+}
