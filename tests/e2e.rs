@@ -369,7 +369,9 @@ fn sql_without_a_query_reads_statements_at_a_prompt_and_keeps_history() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"SELECT 40 + 2 AS answer;\nSELECT COUNT(*) AS n\n  FROM chat_sessions WHERE dt = '2026-11-01';\n\\q\n")
+        .write_all(
+            b"SELECT 40 + 2 AS answer;\nSELECT COUNT(*) AS n\n  FROM chat_sessions WHERE dt = '2026-11-01';\n\\q\n",
+        )
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_ok(&o);
