@@ -382,3 +382,17 @@ fn sql_without_a_query_reads_statements_at_a_prompt_and_keeps_history() {
     let history = std::fs::read_to_string(tmp.path().join(".voc_history")).unwrap();
     assert!(history.contains("SELECT 40 + 2 AS answer;"), "{history}");
 }
+
+/// deploy/ is written by hand; keep its job list in step with jobs/.
+#[test]
+fn the_airflow_dag_lists_every_job_with_its_dependencies() {
+    let dag = std::fs::read_to_string(repo().join("deploy/airflow/voc_daily.py")).unwrap();
+    let jobs = voc_engine::JobSet::load(&repo()).unwrap();
+    for (name, job) in &jobs.jobs {
+        let deps: Vec<String> = job.spec.depends_on.iter().map(|d| format!("\"{d}\"")).collect();
+        let line = format!("\"{name}\": [{}],", deps.join(", "));
+        assert!(dag.contains(&line), "deploy/airflow/voc_daily.py lacks {line}");
+    }
+    let cron = std::fs::read_to_string(repo().join("deploy/k8s/cronjob-run-all.yaml")).unwrap();
+    assert!(cron.contains("voc run --all --date"));
+}

@@ -154,6 +154,28 @@ pub async fn list(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// `voc functions`.
+pub async fn functions(ctx: &Ctx, format: &str) -> Result<()> {
+    let cfg = ctx.config(None, None)?;
+    let list = query::functions(&cfg)?;
+    let mut o = std::io::stdout().lock();
+    match format {
+        "json" => {
+            let _ =
+                writeln!(o, "{}", serde_json::to_string_pretty(&list).map_err(|e| VocError::internal(e.to_string()))?);
+        }
+        "table" => {
+            for f in &list {
+                let kind = if f.kind == "aggregate" { " (aggregate)" } else { "" };
+                let _ = writeln!(o, "{}{kind}\n  {}\n  {}\n  e.g. {}\n", f.name, f.syntax, f.doc, f.example);
+            }
+            let _ = writeln!(o, "{} functions", list.len());
+        }
+        other => return Err(VocError::config(format!("--format: expected table or json, found '{other}'"))),
+    }
+    Ok(())
+}
+
 /// `voc validate`.
 pub async fn validate(ctx: &Ctx) -> Result<()> {
     let cfg = ctx.config(None, None)?;

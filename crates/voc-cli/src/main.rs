@@ -74,6 +74,11 @@ enum Command {
     List,
     /// Parse every job and plan every SQL file against the contract, without data.
     Validate,
+    /// Every voc SQL function with its one-line doc and an example.
+    Functions {
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
     /// Query inputs, outputs and files with SQL; no QUERY opens a prompt.
     Sql {
         query: Option<String>,
@@ -92,7 +97,8 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 fn main() {
     let cli = Cli::parse();
-    let quiet = matches!(cli.command, Command::Sql { .. } | Command::List | Command::Validate);
+    let quiet =
+        matches!(cli.command, Command::Sql { .. } | Command::List | Command::Validate | Command::Functions { .. });
     voc_cli::logging::init(quiet);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let code = runtime.block_on(async move {
@@ -108,6 +114,7 @@ fn main() {
                 voc_cli::run(&ctx, job, all, date, until, input, output, cluster).await
             }
             Command::List => voc_cli::list(&ctx).await,
+            Command::Functions { format } => voc_cli::functions(&ctx, &format).await,
             Command::Validate => voc_cli::validate(&ctx).await,
             Command::Sql { query, format, input, output } => voc_cli::sql(&ctx, query, &format, input, output).await,
         };

@@ -159,3 +159,48 @@ pub fn render(batches: &[RecordBatch], format: Format) -> Result<String> {
         }
     }
 }
+
+/// One function as `voc functions` lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FunctionInfo {
+    pub name: String,
+    pub kind: String,
+    pub syntax: String,
+    pub doc: String,
+    pub example: String,
+}
+
+/// voc's own functions as registered in a session, with the documentation
+/// each UDF carries (the doc block beside its implementation).
+pub fn functions(cfg: &Config) -> Result<Vec<FunctionInfo>> {
+    let ctx = new_session(cfg)?;
+    let state = ctx.state();
+    let mut out = Vec::new();
+    let ours = |d: Option<&datafusion::logical_expr::Documentation>| {
+        d.filter(|d| d.doc_section.label == voc_udf::DOC_SECTION.label).cloned()
+    };
+    for (name, f) in state.scalar_functions() {
+        if let Some(d) = ours(f.documentation()) {
+            out.push(FunctionInfo {
+                name: name.clone(),
+                kind: "scalar".into(),
+                syntax: d.syntax_example,
+                doc: d.description,
+                example: d.sql_example.unwrap_or_default(),
+            });
+        }
+    }
+    for (name, f) in state.aggregate_functions() {
+        if let Some(d) = ours(f.documentation()) {
+            out.push(FunctionInfo {
+                name: name.clone(),
+                kind: "aggregate".into(),
+                syntax: d.syntax_example,
+                doc: d.description,
+                example: d.sql_example.unwrap_or_default(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}

@@ -4,7 +4,9 @@
 //! memory pool, spill directory, time zone and registered functions are the
 //! same everywhere. A Ballista-backed session will be chosen here too.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use datafusion::catalog::MemorySchemaProvider;
 use datafusion::execution::memory_pool::FairSpillPool;
@@ -40,7 +42,9 @@ pub fn new_session(cfg: &Config) -> Result<SessionContext> {
     // Spans let planning errors point at a line and column of the SQL file.
     sc.options_mut().sql_parser.collect_spans = true;
     sc.options_mut().execution.time_zone = Some(cfg.timezone.name().to_string());
-    let ctx = SessionContext::new_with_config_rt(sc, runtime);
+    let mut ctx = SessionContext::new_with_config_rt(sc, runtime);
+    voc_udf::register_all(&mut ctx, analyzer(&cfg.project_dir)?)
+        .map_err(|e| VocError::internal(format!("registering voc's functions: {e}")))?;
     let catalog = ctx.catalog("datafusion").ok_or_else(|| VocError::internal("the default catalog is missing"))?;
     catalog
         .register_schema(RAW_SCHEMA, Arc::new(MemorySchemaProvider::new()))
@@ -51,4 +55,28 @@ pub fn new_session(cfg: &Config) -> Result<SessionContext> {
 /// Makes a root's object store known to the session (idempotent).
 pub fn register_root(ctx: &SessionContext, root: &Root) {
     ctx.register_object_store(root.store_url(), root.store().clone());
+}
+
+/// The text analyzer for a project: its `config/` rule files when the
+/// folder exists, else the rules compiled into voc. Built once per process
+/// and folder (loading the dictionary is the slow part), shared by every
+/// session and thread. A malformed rule file is a configuration error that
+/// names the file and line.
+pub fn analyzer(project_dir: &Path) -> Result<Arc<voc_text::Analyzer>> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<voc_text::Analyzer>>>> = OnceLock::new();
+    let dir = project_dir.join("config");
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(a) = cache.lock().expect("not poisoned").get(&dir) {
+        return Ok(a.clone());
+    }
+    let analyzer = if dir.is_dir() {
+        let cfg = voc_text::TextConfig::load(&dir).map_err(|e| VocError::config(format!("rule file {e}")))?;
+        Arc::new(voc_text::Analyzer::new(&cfg).map_err(|e| VocError::config(format!("rule file {e}")))?)
+    } else {
+        Arc::new(
+            voc_text::Analyzer::new(&voc_text::TextConfig::builtin()).map_err(|e| VocError::internal(e.to_string()))?,
+        )
+    };
+    cache.lock().expect("not poisoned").insert(dir, analyzer.clone());
+    Ok(analyzer)
 }

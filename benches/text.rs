@@ -1,0 +1,202 @@
+//! Throughput of voc-text on ~20,000 realistic customer-service lines.
+//!
+//! The reference is bare `jieba_rs::Jieba::cut(text, true)` with the analyzer's own dictionary:
+//! segmentation is the one cost every analysis must pay, so each function is reported as a
+//! ratio to it. Target: `analyze` (everything from one pass) within 1.5x of bare segmentation.
+//!
+//! Run: `cargo bench -p voc-text --bench text`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use voc_text::Analyzer;
+
+const LINES: usize = 20_000;
+const ITERATIONS: usize = 3;
+
+/// xorshift64*: deterministic, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+    fn digits(&mut self, n: usize) -> String {
+        (0..n).map(|_| char::from(b'0' + (self.next() % 10) as u8)).collect()
+    }
+}
+
+const GREETING: &[&str] = &["", "亲，", "你好，", "在吗？", "客服你好，", "您好，请问", "老板，"];
+const PRODUCT: &[&str] = &[
+    "这件羽绒服",
+    "这双运动鞋",
+    "这款面膜",
+    "这个蓝牙耳机",
+    "这台空气炸锅",
+    "这条牛仔裤",
+    "这款手机壳",
+    "这个保温杯",
+    "这套四件套",
+];
+const PRESALE: &[&str] = &[
+    "有货吗",
+    "什么时候发货",
+    "身高170体重130斤穿多大码",
+    "是什么材质的",
+    "有优惠券吗",
+    "能便宜点吗",
+    "包邮吗",
+    "和另一款有什么区别",
+    "适合送长辈吗",
+    "是正品吗",
+    "保质期多久",
+    "发什么快递",
+    "今天下单明天能到吗",
+];
+const AFTERSALE: &[&str] = &[
+    "收到的时候外包装破损了，里面的杯子也碎了",
+    "穿了一次就起球了，质量太差",
+    "发错货了，我买的是黑色发来的是白色",
+    "少件了，买了两件只收到一件",
+    "用了两天就坏了，充不进电",
+    "洗了一次就掉色，还缩水",
+    "鞋子偏小一码，想换大一码",
+    "刚买就降价了，能退差价吗",
+    "不喜欢，想七天无理由退货",
+    "物流三天没更新了，到底到哪了",
+    "怎么还没发货，麻烦催一下",
+];
+const COMPLAINT: &[&str] = &[
+    "再不处理我就打12315投诉",
+    "客服态度太差了，爱答不理，我要投诉",
+    "卖假货，我要去市场监管局举报",
+    "你们不退款我就找媒体曝光",
+    "已经等了半个月了，没人管，给差评",
+];
+const REVIEW: &[&str] = &[
+    "质量非常好，物流也很快，五星好评！",
+    "东西还不错，就是物流有点慢",
+    "性价比很高，已经回购第三次了",
+    "太失望了，跟图片完全不一样，不推荐",
+    "味道不错，很新鲜，家里人都爱吃😊",
+    "呵呵，智商税，踩雷了😭",
+    "做工精细，面料舒服，尺码标准，推荐购买👍",
+    "一般般吧，凑合用",
+    "客服很耐心，帮我换了尺码，点赞",
+    "包装简陋，盒子都压扁了，差评",
+    "好评返现五元，加微信领取",
+];
+const TAIL: &[&str] = &["", "谢谢", "急用", "麻烦尽快", "😊", "！！", "？", "，谢谢亲"];
+
+fn line(r: &mut Rng) -> String {
+    let mut s = String::new();
+    s.push_str(r.pick(GREETING));
+    match r.next() % 10 {
+        0..=2 => {
+            s.push_str(r.pick(PRODUCT));
+            s.push_str(r.pick(PRESALE));
+        }
+        3..=5 => s.push_str(r.pick(AFTERSALE)),
+        6 => s.push_str(r.pick(COMPLAINT)),
+        _ => s.push_str(r.pick(REVIEW)),
+    }
+    match r.next() % 8 {
+        0 => {
+            s.push_str("，订单号");
+            s.push('1');
+            s.push_str(&r.digits(18));
+        }
+        1 => {
+            s.push_str("，电话13");
+            s.push_str(&r.digits(9));
+        }
+        2 => s.push_str("，收件人：王小明，地址浙江省杭州市西湖区文三路123号"),
+        _ => {}
+    }
+    // Longer messages: a second and third sentence now and then (lengths 5–200 chars).
+    for _ in 0..(r.next() % 3) {
+        s.push('。');
+        let pool = [AFTERSALE, REVIEW, PRESALE][(r.next() % 3) as usize];
+        s.push_str(r.pick(pool));
+    }
+    s.push_str(r.pick(TAIL));
+    s.chars().take(200).collect()
+}
+
+fn time<F: FnMut(&str)>(lines: &[String], mut f: F) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..ITERATIONS {
+        let t = Instant::now();
+        for l in lines {
+            f(l);
+        }
+        best = best.min(t.elapsed());
+    }
+    best
+}
+
+fn main() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let lines: Vec<String> = (0..LINES).map(|_| line(&mut rng)).collect();
+    let bytes: usize = lines.iter().map(String::len).sum();
+    let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
+    let t0 = Instant::now();
+    let a = Analyzer::builtin();
+    println!(
+        "voc-text bench: {LINES} lines, {:.2} MB, mean {:.0} chars/line; analyzer built in {:.0} ms; best of {ITERATIONS}",
+        bytes as f64 / 1e6,
+        chars as f64 / LINES as f64,
+        t0.elapsed().as_secs_f64() * 1e3
+    );
+    // VOC_BENCH_ONLY=analyze times one function alone (for a profiler).
+    if let Ok(only) = std::env::var("VOC_BENCH_ONLY") {
+        let d = time(&lines, |l| match only.as_str() {
+            "segment" => drop(black_box(a.segment(l))),
+            "sentiment" => drop(black_box(a.sentiment(l))),
+            _ => drop(black_box(a.analyze(l))),
+        });
+        println!("{only}: {:.0} rows/s", LINES as f64 / d.as_secs_f64());
+        return;
+    }
+    let jieba = a.jieba();
+    let base = time(&lines, |l| {
+        black_box(jieba.cut(l, true));
+    });
+    let mut rows: Vec<(&str, Duration)> = vec![("jieba cut (reference)", base)];
+    rows.push(("segment", time(&lines, |l| drop(black_box(a.segment(l))))));
+    rows.push(("keywords(5)", time(&lines, |l| drop(black_box(a.keywords(l, 5))))));
+    rows.push(("sentiment", time(&lines, |l| drop(black_box(a.sentiment(l))))));
+    rows.push(("intent", time(&lines, |l| drop(black_box(a.intent(l))))));
+    rows.push(("tags", time(&lines, |l| drop(black_box(a.tags(l))))));
+    rows.push(("aspects", time(&lines, |l| drop(black_box(a.aspects(l))))));
+    rows.push(("mask_pii", time(&lines, |l| drop(black_box(a.mask_pii(l))))));
+    rows.push((
+        "has_pii",
+        time(&lines, |l| {
+            black_box(a.has_pii(l));
+        }),
+    ));
+    rows.push(("extract_order_ids", time(&lines, |l| drop(black_box(a.extract_order_ids(l))))));
+    rows.push(("normalize_question", time(&lines, |l| drop(black_box(a.normalize_question(l))))));
+    rows.push(("analyze", time(&lines, |l| drop(black_box(a.analyze(l))))));
+    println!("| function | rows/s | MB/s | x bare segmentation |");
+    println!("| --- | ---: | ---: | ---: |");
+    for (name, d) in &rows {
+        let s = d.as_secs_f64();
+        println!(
+            "| {name} | {:.0} | {:.2} | {:.2} |",
+            LINES as f64 / s,
+            bytes as f64 / 1e6 / s,
+            s / base.as_secs_f64()
+        );
+    }
+    let analyze = rows.last().map(|r| r.1).unwrap_or(base);
+    let ratio = analyze.as_secs_f64() / base.as_secs_f64();
+    println!("analyze / bare segmentation = {ratio:.2} (target <= 1.5)");
+}

@@ -1,0 +1,202 @@
+//! Chinese customer-service text analytics on `&str`: segmentation with a domain dictionary,
+//! keywords, sentiment with evidence, intent, issue tags, aspects, PII masking, order-number
+//! extraction and question normalisation.
+//!
+//! Knows nothing of Arrow or DataFusion: `voc-udf` wraps these functions per row. The rules are
+//! data in the repository's `config/` folder ([`TextConfig`]); an [`Analyzer`] compiles them once
+//! (dictionary, automata, regexes) and is then shared read-only across threads. Every function
+//! segments and scans its text at most once; [`Analyzer::analyze`] does that once for all of them.
+
+mod aspects;
+mod config;
+mod digits;
+mod docs;
+mod hash;
+mod intent;
+mod keywords;
+mod negation;
+mod orders;
+mod phrases;
+mod pii;
+mod question;
+mod segment;
+mod sentiment;
+mod tags;
+
+use std::sync::OnceLock;
+
+pub use aspects::AspectOpinion;
+pub use config::{DictEntry, TextConfig, TextError};
+pub use docs::{function_docs, FunctionDoc};
+pub use intent::Intent;
+pub use pii::PiiMatch;
+pub use sentiment::{Sentiment, LABEL_THRESHOLD};
+
+use phrases::{PhraseSet, PhraseSetBuilder};
+use segment::{Segmenter, Tok};
+
+/// How many keywords [`Analyzer::analyze`] returns (the same as `keywords(text, 5)`).
+pub const ANALYZE_KEYWORDS: usize = 5;
+
+/// Everything about one text, from one segmentation pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub tokens: Vec<String>,
+    pub keywords: Vec<String>,
+    pub sentiment: Sentiment,
+    pub intent: Intent,
+    pub tags: Vec<String>,
+    pub aspects: Vec<AspectOpinion>,
+    pub pii: Vec<PiiMatch>,
+    pub masked: String,
+    pub order_ids: Vec<String>,
+}
+
+/// The compiled rules. Build once, share everywhere (`Send + Sync`); every method takes `&self`.
+pub struct Analyzer {
+    seg: Segmenter,
+    phrases: PhraseSet,
+    sentiment: sentiment::SentimentModel,
+    intent: intent::IntentRules,
+    tags: tags::Taxonomy,
+    aspects: aspects::Aspects,
+    negator: negation::Negator,
+    keywords: keywords::KeywordModel,
+    orders: orders::OrderRules,
+    pii: pii::PiiScanner,
+    question: question::QuestionNormalizer,
+}
+
+/// Tokens and phrase hits of one text: the shared first step of every analysis.
+struct Pass<'a> {
+    toks: Vec<Tok<'a>>,
+    hits: Vec<phrases::Hit>,
+}
+
+impl Analyzer {
+    pub fn new(cfg: &TextConfig) -> Result<Analyzer, TextError> {
+        let mut pb = PhraseSetBuilder::default();
+        let sentiment = sentiment::SentimentModel::new(cfg, &mut pb);
+        let intent = intent::IntentRules::new(cfg, &mut pb);
+        let tags = tags::Taxonomy::new(cfg, &mut pb);
+        let aspects = aspects::Aspects::new(cfg, &mut pb);
+        let orders = orders::OrderRules::new(cfg)?;
+        let pii = pii::PiiScanner::new(orders.order_words());
+        Ok(Analyzer {
+            seg: Segmenter::new(cfg),
+            phrases: pb.build(),
+            sentiment,
+            intent,
+            tags,
+            aspects,
+            negator: negation::Negator::new(&cfg.negation),
+            keywords: keywords::KeywordModel::new(cfg),
+            orders,
+            pii,
+            question: question::QuestionNormalizer::new(cfg),
+        })
+    }
+
+    /// The analyzer of the built-in configuration, built on first use.
+    pub fn builtin() -> &'static Analyzer {
+        static BUILTIN: OnceLock<Analyzer> = OnceLock::new();
+        BUILTIN.get_or_init(|| Analyzer::new(&TextConfig::builtin()).expect("the built-in config compiles"))
+    }
+
+    /// The jieba instance with this analyzer's dictionary (for benchmarks and comparisons).
+    pub fn jieba(&self) -> &jieba_rs::Jieba {
+        self.seg.jieba()
+    }
+
+    /// Number of distinct phrases in the shared automaton (diagnostics).
+    pub fn phrase_count(&self) -> usize {
+        self.phrases.len()
+    }
+
+    fn pass<'a>(&self, text: &'a str) -> Pass<'a> {
+        Pass { toks: self.seg.tokens(text), hits: self.phrases.scan(text) }
+    }
+
+    /// Words, numbers and Latin words: jieba accurate mode with HMM and the domain dictionary.
+    pub fn segment(&self, text: &str) -> Vec<String> {
+        terms(&self.seg.tokens(text))
+    }
+
+    /// Top-`k` TF-IDF keywords, stop words removed.
+    pub fn keywords(&self, text: &str, k: usize) -> Vec<String> {
+        self.keywords.top(&self.seg.tokens(text), k, self.seg.jieba())
+    }
+
+    pub fn sentiment(&self, text: &str) -> Sentiment {
+        let p = self.pass(text);
+        let infos = self.sentiment.infos(&p.toks);
+        self.sentiment.analyze(&p.toks, &infos, &p.hits)
+    }
+
+    pub fn intent(&self, text: &str) -> Intent {
+        self.intent.classify(&self.phrases.scan(text))
+    }
+
+    pub fn tags(&self, text: &str) -> Vec<String> {
+        self.tags.tags(text, &self.phrases.scan(text), &self.negator)
+    }
+
+    pub fn aspects(&self, text: &str) -> Vec<AspectOpinion> {
+        let p = self.pass(text);
+        let infos = self.sentiment.infos(&p.toks);
+        self.aspects.find(text, &p.toks, &infos, &p.hits, &self.sentiment)
+    }
+
+    pub fn mask_pii(&self, text: &str) -> String {
+        pii::PiiScanner::mask(text, &self.pii.find(text))
+    }
+
+    pub fn has_pii(&self, text: &str) -> bool {
+        !self.pii.find(text).is_empty()
+    }
+
+    pub fn pii(&self, text: &str) -> Vec<PiiMatch> {
+        self.pii.find(text).into_iter().map(|f| f.m).collect()
+    }
+
+    pub fn extract_order_ids(&self, text: &str) -> Vec<String> {
+        self.orders.extract(text)
+    }
+
+    pub fn normalize_question(&self, text: &str) -> String {
+        self.question.normalize(text)
+    }
+
+    /// One segmentation pass and one phrase scan feeding everything.
+    pub fn analyze(&self, text: &str) -> Analysis {
+        let p = self.pass(text);
+        let infos = self.sentiment.infos(&p.toks);
+        let found = self.pii.find(text);
+        Analysis {
+            tokens: terms(&p.toks),
+            keywords: self.keywords.top(&p.toks, ANALYZE_KEYWORDS, self.seg.jieba()),
+            sentiment: self.sentiment.analyze(&p.toks, &infos, &p.hits),
+            intent: self.intent.classify(&p.hits),
+            tags: self.tags.tags(text, &p.hits, &self.negator),
+            aspects: self.aspects.find(text, &p.toks, &infos, &p.hits, &self.sentiment),
+            masked: pii::PiiScanner::mask(text, &found),
+            pii: found.into_iter().map(|f| f.m).collect(),
+            order_ids: self.orders.extract(text),
+        }
+    }
+}
+
+fn terms(toks: &[Tok]) -> Vec<String> {
+    toks.iter().filter(|t| t.is_term()).map(|t| t.text.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analyzer_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Analyzer>();
+    }
+}

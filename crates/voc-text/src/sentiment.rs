@@ -1,0 +1,346 @@
+//! Sentiment: a lexicon with rules, explained by its evidence.
+//!
+//! Managers need to see *why* a message is negative, so the score is a sum of named cues rather
+//! than a model's output. Cues are lexicon words (`config/sentiment/positive.txt`,
+//! `negative.txt`), modified by a negation (flips; a negated negative becomes a mild positive) or
+//! degree adverb (multiplies) within the three tokens before them in the same clause. After a
+//! contrast word (但是, 不过 …) the earlier text weighs half and the later 1.5x. A plain question
+//! (有货吗, 质量好吗) carries no sentiment; a rhetorical one (为什么这么慢) keeps its negative cues.
+//! Emoji and WeChat-style codes add their own weights. The sum is squashed with tanh into
+//! [-1, 1]; labels split at ±0.15.
+
+use crate::config::TextConfig;
+use crate::hash::FxMap;
+use crate::phrases::{Hit, PhraseSetBuilder};
+use crate::segment::{Kind, Tok};
+
+/// Sentiment of a text with the cues that decided it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentiment {
+    /// In [-1, 1].
+    pub score: f64,
+    /// "positive" | "neutral" | "negative".
+    pub label: &'static str,
+    /// Cues in text order, e.g. `非常+好(+1.8)`, `不+满意(neg,-1.2)`, `但是→later clause x1.5`, `😭(-1.2)`.
+    pub evidence: Vec<String>,
+}
+
+/// Score at or above which a text is positive (and at or below minus which it is negative).
+pub const LABEL_THRESHOLD: f64 = 0.15;
+/// The weighted sum is divided by this before tanh: a single ordinary cue (weight 1) scores 0.38.
+const SQUASH: f64 = 2.5;
+/// How many tokens before a cue a negation or degree word may stand.
+const WINDOW: usize = 3;
+const NEGATED_POSITIVE: f64 = 0.8;
+const NEGATED_NEGATIVE: f64 = 0.5;
+/// A negation in front of a degree adverb softens (不太好, 不是很满意).
+const SOFT_NEGATION: f64 = 0.8;
+const CONTRAST_BEFORE: f64 = 0.5;
+const CONTRAST_AFTER: f64 = 1.5;
+
+const QUESTION_ENDINGS: &[&str] = &["吗", "么", "嘛"];
+const A_NOT_A: &[&str] = &["是不是", "有没有", "会不会", "能不能", "可不可以", "好不好", "行不行", "要不要"];
+const RHETORICAL: &[&str] =
+    &["为什么", "为啥", "怎么", "怎么回事", "凭什么", "咋", "难道", "啥意思", "什么意思", "怎么办"];
+
+pub(crate) struct SentimentModel {
+    /// Every word the rules know (lexicon words, their negated and intensified compounds such as
+    /// 不满意 and 太慢, negations, degree adverbs, contrasts, neutral words): one lookup a token.
+    words: FxMap<String, Info>,
+    /// phrase id -> (emoji, weight).
+    emoji: FxMap<u32, (String, f64)>,
+    /// Phrase ids of review-for-cash offers (好评返现): then 好评 / 五星 are bait, not praise.
+    spam: Vec<u32>,
+    /// Phrase ids of yes/no question forms (是不是, 有没有 …).
+    a_not_a: Vec<u32>,
+    /// Phrase ids of rhetorical question words (为什么, 凭什么 …).
+    rhetorical: Vec<u32>,
+}
+
+/// What the rules know about one token.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Info {
+    /// Signed lexicon value of the core word (0 = not a cue).
+    lex: f64,
+    /// The token is negation + lexicon word (不满意).
+    inner_neg: bool,
+    /// The token is degree adverb + lexicon word (太慢): its multiplier, else 0.
+    inner_deg: f64,
+    /// Byte length of that leading negation or degree adverb.
+    prefix_len: u8,
+    negation: bool,
+    /// Multiplier if the token is a degree adverb, else 0.
+    degree: f64,
+    contrast: bool,
+}
+
+impl Info {
+    fn is_cue(&self) -> bool {
+        self.lex != 0.0
+    }
+}
+
+/// Offers of money or gifts for a good review.
+const SPAM: &[&str] = &["返现", "好评有礼", "好评送", "晒图送", "好评截图", "好评给", "好评领", "五星好评送"];
+/// Praise words that such an offer empties.
+const BAIT: &[&str] = &["好评", "五星"];
+
+/// A cue with its context applied.
+pub(crate) struct Cue {
+    pub value: f64,
+    pub evidence: String,
+    /// Index of the leftmost token that belongs to the cue (a negation or degree word).
+    pub first: usize,
+}
+
+impl SentimentModel {
+    pub fn new(cfg: &TextConfig, phrases: &mut PhraseSetBuilder) -> SentimentModel {
+        let mut words: FxMap<String, Info> = FxMap::default();
+        let neutral: std::collections::HashSet<&str> = cfg.neutral.iter().map(String::as_str).collect();
+        let mut lex: Vec<(&str, f64)> = Vec::new();
+        lex.extend(cfg.positive.iter().map(|(w, v)| (w.as_str(), *v)));
+        lex.extend(cfg.negative.iter().map(|(w, v)| (w.as_str(), -*v)));
+        for &(w, v) in &lex {
+            if !neutral.contains(w) {
+                words.insert(w.to_string(), Info { lex: v, ..Info::default() });
+            }
+        }
+        // Compounds jieba may keep whole: longest prefix first, never shadowing a listed word.
+        let mut negs: Vec<&str> = cfg.negation.iter().map(String::as_str).collect();
+        negs.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let mut degs: Vec<(&str, f64)> = cfg.degree.iter().map(|(w, m)| (w.as_str(), *m)).collect();
+        degs.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        for &(w, v) in &lex {
+            for n in &negs {
+                let key = format!("{n}{w}");
+                if !neutral.contains(key.as_str()) && n.len() < 256 {
+                    let info = Info { lex: v, inner_neg: true, prefix_len: n.len() as u8, ..Info::default() };
+                    words.entry(key).or_insert(info);
+                }
+            }
+            for &(d, m) in &degs {
+                let key = format!("{d}{w}");
+                if !neutral.contains(key.as_str()) && d.len() < 256 {
+                    let info = Info { lex: v, inner_deg: m, prefix_len: d.len() as u8, ..Info::default() };
+                    words.entry(key).or_insert(info);
+                }
+            }
+        }
+        for n in &negs {
+            words.entry(n.to_string()).or_default().negation = true;
+        }
+        for &(d, m) in &degs {
+            words.entry(d.to_string()).or_default().degree = m;
+        }
+        for c in &cfg.contrast {
+            words.entry(c.clone()).or_default().contrast = true;
+        }
+        let mut emoji = FxMap::default();
+        for (e, v) in &cfg.emoji {
+            if let Some(id) = phrases.add(e) {
+                emoji.insert(id, (e.clone(), *v));
+            }
+        }
+        let spam = SPAM.iter().filter_map(|w| phrases.add(w)).collect();
+        let a_not_a = A_NOT_A.iter().filter_map(|w| phrases.add(w)).collect();
+        let rhetorical = RHETORICAL.iter().filter_map(|w| phrases.add(w)).collect();
+        SentimentModel { words, emoji, spam, a_not_a, rhetorical }
+    }
+
+    /// What the rules know about each token (one hash lookup per word token).
+    pub fn infos(&self, toks: &[Tok]) -> Vec<Info> {
+        toks.iter()
+            .map(|t| if t.is_term() { self.words.get(t.text).copied().unwrap_or_default() } else { Info::default() })
+            .collect()
+    }
+
+    /// The cue at token `i`, if it is one, with the negation and degree words in the window
+    /// before it (not crossing `clause_start` or an earlier cue).
+    pub fn cue_at(&self, toks: &[Tok], infos: &[Info], i: usize, clause_start: usize) -> Option<Cue> {
+        let info = infos[i];
+        if !info.is_cue() {
+            return None;
+        }
+        let t = &toks[i];
+        let base = info.lex;
+        let mut negations = usize::from(info.inner_neg);
+        let mut degree = if info.inner_deg > 0.0 { info.inner_deg } else { 1.0 };
+        let mut neg_before_degree = false;
+        let mut first = i;
+        let mut seen = 0;
+        let mut j = i;
+        while j > clause_start && seen < WINDOW {
+            j -= 1;
+            let p = &toks[j];
+            if p.kind == Kind::Break {
+                break;
+            }
+            if !p.is_term() {
+                continue;
+            }
+            seen += 1;
+            let pi = infos[j];
+            if pi.negation {
+                negations += 1;
+                if degree != 1.0 {
+                    neg_before_degree = true;
+                }
+                first = j;
+            } else if pi.degree > 0.0 {
+                degree *= pi.degree;
+                first = j;
+            } else if pi.is_cue() || pi.contrast {
+                break;
+            }
+        }
+        let negated = negations % 2 == 1;
+        let value = if negated {
+            let soft = if neg_before_degree { SOFT_NEGATION } else { 1.0 };
+            let d = if neg_before_degree { 1.0 } else { degree };
+            if base > 0.0 {
+                -base * NEGATED_POSITIVE * soft * d
+            } else {
+                -base * NEGATED_NEGATIVE * soft
+            }
+        } else {
+            base * degree
+        };
+        let mut evidence = String::new();
+        for k in first..i {
+            if infos[k].negation || infos[k].degree > 0.0 {
+                evidence.push_str(toks[k].text);
+                evidence.push('+');
+            }
+        }
+        let split = info.prefix_len as usize;
+        if split > 0 && t.text.is_char_boundary(split) {
+            evidence.push_str(&t.text[..split]);
+            evidence.push('+');
+            evidence.push_str(&t.text[split..]);
+        } else {
+            evidence.push_str(t.text);
+        }
+        evidence.push_str(if negated { "(neg," } else { "(" });
+        push_signed_tenths(&mut evidence, value);
+        evidence.push(')');
+        Some(Cue { value, evidence, first })
+    }
+
+    pub fn analyze(&self, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> Sentiment {
+        let mut total = 0.0;
+        let mut mult = 1.0;
+        let mut evidence = Vec::new();
+        let spam = hits.iter().any(|h| self.spam.contains(&h.id));
+        // Byte ranges of question forms and rhetorical words, to test each clause against.
+        let a_not_a: Vec<(usize, usize)> =
+            hits.iter().filter(|h| self.a_not_a.contains(&h.id)).map(|h| (h.start, h.end)).collect();
+        let rhetorical_at: Vec<(usize, usize)> =
+            hits.iter().filter(|h| self.rhetorical.contains(&h.id)).map(|h| (h.start, h.end)).collect();
+        if spam {
+            evidence.push("好评返现→praise for cash ignored".to_string());
+        }
+        let mut start = 0;
+        while start < toks.len() {
+            let mut end = start;
+            while end < toks.len() && toks[end].kind != Kind::Break {
+                end += 1;
+            }
+            // Include the break so "?" is seen; the clause proper is start..end.
+            let (lo, hi) = clause_bytes(toks, start, end);
+            let inside = |spans: &[(usize, usize)]| spans.iter().any(|&(s, e)| lo <= s && e <= hi);
+            let question = is_question(toks, start, end) || (start < end && inside(&a_not_a));
+            let rhetorical = question && inside(&rhetorical_at);
+            for i in start..end {
+                if infos[i].contrast && total != 0.0 && mult == 1.0 {
+                    total *= CONTRAST_BEFORE;
+                    mult = CONTRAST_AFTER;
+                    evidence.push(format!("{}→later clause x{CONTRAST_AFTER}", toks[i].text));
+                    continue;
+                }
+                let Some(cue) = self.cue_at(toks, infos, i, start) else { continue };
+                if question && (!rhetorical || cue.value > 0.0) {
+                    continue;
+                }
+                if spam && cue.value > 0.0 && BAIT.iter().any(|b| toks[i].text.contains(b)) {
+                    continue;
+                }
+                total += cue.value * mult;
+                evidence.push(cue.evidence);
+            }
+            start = end + 1;
+        }
+        self.add_emoji(hits, &mut total, &mut evidence);
+        let score = (total / SQUASH).tanh();
+        let label = if score >= LABEL_THRESHOLD {
+            "positive"
+        } else if score <= -LABEL_THRESHOLD {
+            "negative"
+        } else {
+            "neutral"
+        };
+        Sentiment { score, label, evidence }
+    }
+
+    /// Emoji weights; an emoji inside a longer one (❤ in ❤️) counts once.
+    fn add_emoji(&self, hits: &[Hit], total: &mut f64, evidence: &mut Vec<String>) {
+        let mut mine: Vec<&Hit> = hits.iter().filter(|h| self.emoji.contains_key(&h.id)).collect();
+        mine.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut covered_to = 0;
+        for h in mine {
+            if h.end <= covered_to {
+                continue;
+            }
+            covered_to = h.end;
+            let (e, v) = &self.emoji[&h.id];
+            if *v == 0.0 {
+                evidence.push(format!("{e}(ambiguous)"));
+            } else {
+                *total += v;
+                evidence.push(format!("{e}({v:+.1})"));
+            }
+        }
+    }
+}
+
+/// Byte range of tokens start..end.
+fn clause_bytes(toks: &[Tok], start: usize, end: usize) -> (usize, usize) {
+    if start >= end {
+        return (0, 0);
+    }
+    (toks[start].start, toks[end - 1].end)
+}
+
+/// A clause ending in ? or in a question particle (吗, 么, 嘛).
+fn is_question(toks: &[Tok], start: usize, end: usize) -> bool {
+    if toks.get(end).is_some_and(|t| t.text.contains('?') || t.text.contains('？')) {
+        return true;
+    }
+    toks[start..end].iter().rev().find(|t| t.is_term()).is_some_and(|t| QUESTION_ENDINGS.contains(&t.text))
+}
+
+/// Appends `v` as `+1.8` / `-0.5` (one decimal, sign always): `format!("{v:+.1}")` without the
+/// formatting machinery, which is a visible cost when every row has a few cues.
+fn push_signed_tenths(out: &mut String, v: f64) {
+    let tenths = (v * 10.0).round();
+    out.push(if tenths < 0.0 { '-' } else { '+' });
+    let t = tenths.abs().min(1e15) as u64;
+    let whole = t / 10;
+    out.push_str(&whole.to_string());
+    out.push('.');
+    out.push(char::from(b'0' + (t % 10) as u8));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_signed_tenths;
+
+    #[test]
+    fn tenths_match_format() {
+        for v in [0.0, 1.8, -0.5, -1.25, 2.04, 12.96, -0.04] {
+            let mut s = String::new();
+            push_signed_tenths(&mut s, v);
+            let want = format!("{:+.1}", (v * 10.0_f64).round() / 10.0);
+            assert_eq!(s, want.replace("-0.0", "+0.0"), "{v}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Taxonomy tags (`config/taxonomy.toml`): the issue categories that return causes, risk alerts
+//! and the product issue pool are counted by.
+//!
+//! A tag fires on an `any` phrase or a `near` pair, given every `all` phrase, and ignores
+//! occurrences overlapping a `none` phrase (没有破损, 压坏 for 坏了) or negated just before (see
+//! [`crate::negation`]). `near` distances are in characters, counted between the two phrases.
+
+use crate::config::TextConfig;
+use crate::negation::Negator;
+use crate::phrases::{Hit, PhraseSetBuilder};
+
+#[derive(Clone, Copy)]
+enum Role {
+    Any,
+    All(u8),
+    None,
+    NearA(u16),
+    NearB(u16),
+}
+
+struct Tag {
+    name: String,
+    all_count: u8,
+    /// (within) per near rule.
+    near: Vec<usize>,
+    negatable: bool,
+}
+
+pub(crate) struct Taxonomy {
+    tags: Vec<Tag>,
+    /// phrase id -> roles it plays.
+    roles: Vec<Vec<(u16, Role)>>,
+}
+
+impl Taxonomy {
+    pub fn new(cfg: &TextConfig, phrases: &mut PhraseSetBuilder) -> Taxonomy {
+        let mut tags = Vec::new();
+        let mut pending: Vec<(u32, u16, Role)> = Vec::new();
+        for (ti, rule) in cfg.taxonomy.tag.iter().enumerate() {
+            let ti = ti as u16;
+            let mut push = |w: &str, role: Role| {
+                if let Some(id) = phrases.add(w) {
+                    pending.push((id, ti, role));
+                }
+            };
+            rule.any.iter().for_each(|w| push(w, Role::Any));
+            rule.all.iter().take(64).enumerate().for_each(|(k, w)| push(w, Role::All(k as u8)));
+            rule.none.iter().for_each(|w| push(w, Role::None));
+            let mut near = Vec::new();
+            for (ni, n) in rule.near.iter().enumerate() {
+                if let [a, b] = n.words.as_slice() {
+                    a.split('|').for_each(|w| push(w.trim(), Role::NearA(ni as u16)));
+                    b.split('|').for_each(|w| push(w.trim(), Role::NearB(ni as u16)));
+                }
+                near.push(n.within);
+            }
+            tags.push(Tag {
+                name: rule.name.clone(),
+                all_count: rule.all.len().min(64) as u8,
+                near,
+                negatable: rule.negatable,
+            });
+        }
+        let max_id = pending.iter().map(|p| p.0 as usize + 1).max().unwrap_or(0);
+        let mut roles = vec![Vec::new(); max_id];
+        for (id, ti, role) in pending {
+            roles[id as usize].push((ti, role));
+        }
+        Taxonomy { tags, roles }
+    }
+
+    pub fn tags(&self, text: &str, hits: &[Hit], negator: &Negator) -> Vec<String> {
+        let n = self.tags.len();
+        let mut nones: Vec<(u16, usize, usize)> = Vec::new();
+        let mut relevant: Vec<(&Hit, u16, Role)> = Vec::new();
+        for h in hits {
+            let Some(roles) = self.roles.get(h.id as usize) else { continue };
+            for &(ti, role) in roles {
+                match role {
+                    Role::None => nones.push((ti, h.start, h.end)),
+                    _ => relevant.push((h, ti, role)),
+                }
+            }
+        }
+        if relevant.is_empty() {
+            return Vec::new();
+        }
+        let mut any = vec![false; n];
+        let mut all = vec![0u64; n];
+        let mut near_a: Vec<(u16, u16, usize, usize)> = Vec::new();
+        let mut near_b: Vec<(u16, u16, usize, usize)> = Vec::new();
+        for (h, ti, role) in relevant {
+            let tag = &self.tags[ti as usize];
+            let hidden = nones.iter().any(|&(t, s, e)| t == ti && s < h.end && h.start < e);
+            if hidden {
+                continue;
+            }
+            let needs_check = matches!(role, Role::Any | Role::NearA(_) | Role::NearB(_));
+            if needs_check && tag.negatable && negator.negated_before(text, h.start) {
+                continue;
+            }
+            match role {
+                Role::Any => any[ti as usize] = true,
+                Role::All(k) => all[ti as usize] |= 1 << k,
+                Role::NearA(k) => near_a.push((ti, k, h.start, h.end)),
+                Role::NearB(k) => near_b.push((ti, k, h.start, h.end)),
+                Role::None => {}
+            }
+        }
+        let mut out = Vec::new();
+        for (ti, tag) in self.tags.iter().enumerate() {
+            let all_ok = tag.all_count == 0 || all[ti].count_ones() == tag.all_count as u32;
+            if !all_ok {
+                continue;
+            }
+            let near_ok = || {
+                (0..tag.near.len()).any(|k| {
+                    let within = tag.near[k];
+                    let mut bs: Vec<(usize, usize)> =
+                        near_b.iter().filter(|b| b.0 as usize == ti && b.1 as usize == k).map(|b| (b.2, b.3)).collect();
+                    bs.sort_unstable();
+                    // A phrase is at most 64 bytes here and a char at most 4: only nearby b can match.
+                    let reach = within * 4 + 64;
+                    near_a.iter().filter(|a| a.0 as usize == ti && a.1 as usize == k).any(|a| {
+                        let lo = bs.partition_point(|b| b.0 + reach < a.2);
+                        bs[lo..]
+                            .iter()
+                            .take_while(|b| b.0 <= a.3 + reach)
+                            .any(|b| char_gap(text, (a.2, a.3), *b).is_some_and(|g| g <= within))
+                    })
+                })
+            };
+            if any[ti] || near_ok() {
+                out.push(tag.name.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Characters between two byte ranges (0 when they touch or overlap; None when one contains the
+/// other, which is one phrase inside another rather than two phrases near each other).
+fn char_gap(text: &str, a: (usize, usize), b: (usize, usize)) -> Option<usize> {
+    if (a.0 <= b.0 && b.1 <= a.1) || (b.0 <= a.0 && a.1 <= b.1) {
+        return None;
+    }
+    let (l, r) = if a.1 <= b.0 {
+        (a.1, b.0)
+    } else if b.1 <= a.0 {
+        (b.1, a.0)
+    } else {
+        return Some(0);
+    };
+    Some(text[l..r].chars().count())
+}

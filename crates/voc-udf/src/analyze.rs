@@ -1,0 +1,128 @@
+//! `analyze(text)`: the one-pass analysis. Segments once and returns every
+//! result as one struct, so a query that needs sentiment, tags, intent and
+//! masking of the same text pays for segmentation once:
+//! `SELECT a['sentiment'], a['tags'] FROM (SELECT analyze(content) AS a FROM chat_messages)`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, BooleanBuilder, Float64Builder, ListBuilder, StringBuilder, StructArray};
+use datafusion::arrow::buffer::NullBuffer;
+use datafusion::arrow::datatypes::{DataType, Field, Fields};
+
+use crate::kernel::*;
+
+/// The struct's fields, in order.
+pub fn analysis_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("tokens", string_list_type(), true),
+        Field::new("keywords", string_list_type(), true),
+        Field::new("sentiment", DataType::Float64, true),
+        Field::new("sentiment_label", DataType::Utf8, true),
+        Field::new("sentiment_evidence", string_list_type(), true),
+        Field::new("intent", DataType::Utf8, true),
+        Field::new("tags", string_list_type(), true),
+        Field::new("aspects", aspect_list_type(), true),
+        Field::new("has_pii", DataType::Boolean, true),
+        Field::new("masked", DataType::Utf8, true),
+        Field::new("order_ids", string_list_type(), true),
+    ])
+}
+
+/// Column builders for a batch of analyses.
+pub struct AnalysisBuilder {
+    valid: Vec<bool>,
+    tokens: ListBuilder<StringBuilder>,
+    keywords: ListBuilder<StringBuilder>,
+    sentiment: Float64Builder,
+    label: StringBuilder,
+    evidence: ListBuilder<StringBuilder>,
+    intent: StringBuilder,
+    tags: ListBuilder<StringBuilder>,
+    aspects: AspectListBuilder,
+    has_pii: BooleanBuilder,
+    masked: StringBuilder,
+    order_ids: ListBuilder<StringBuilder>,
+}
+
+/// Keywords kept per text in `analyze`.
+const ANALYZE_KEYWORDS: usize = 5;
+
+impl AnalysisBuilder {
+    pub fn with_capacity(rows: usize) -> Self {
+        Self {
+            valid: Vec::with_capacity(rows),
+            tokens: string_list_builder(rows),
+            keywords: string_list_builder(rows),
+            sentiment: float_builder(rows),
+            label: string_builder(rows),
+            evidence: string_list_builder(rows),
+            intent: string_builder(rows),
+            tags: string_list_builder(rows),
+            aspects: AspectListBuilder::with_capacity(rows),
+            has_pii: bool_builder(rows),
+            masked: string_builder(rows),
+            order_ids: string_list_builder(rows),
+        }
+    }
+
+    pub fn append(&mut self, analyzer: &voc_text::Analyzer, text: &str) {
+        let a = analyzer.analyze(text);
+        self.valid.push(true);
+        append_strings(&mut self.tokens, &a.tokens);
+        append_strings(&mut self.keywords, &a.keywords[..a.keywords.len().min(ANALYZE_KEYWORDS)]);
+        self.sentiment.append_value(a.sentiment.score);
+        self.label.append_value(a.sentiment.label);
+        append_strings(&mut self.evidence, &a.sentiment.evidence);
+        self.intent.append_value(&a.intent.label);
+        append_strings(&mut self.tags, &a.tags);
+        self.aspects.append(&a.aspects);
+        self.has_pii.append_value(!a.pii.is_empty());
+        self.masked.append_value(&a.masked);
+        append_strings(&mut self.order_ids, &a.order_ids);
+    }
+
+    pub fn append_null(&mut self) {
+        self.valid.push(false);
+        self.tokens.append_null();
+        self.keywords.append_null();
+        self.sentiment.append_null();
+        self.label.append_null();
+        self.evidence.append_null();
+        self.intent.append_null();
+        self.tags.append_null();
+        self.aspects.append_null();
+        self.has_pii.append_null();
+        self.masked.append_null();
+        self.order_ids.append_null();
+    }
+}
+
+impl BuildArray for AnalysisBuilder {
+    fn build(&mut self) -> datafusion::common::Result<ArrayRef> {
+        let cols: Vec<ArrayRef> = vec![
+            self.tokens.build()?,
+            self.keywords.build()?,
+            self.sentiment.build()?,
+            self.label.build()?,
+            self.evidence.build()?,
+            self.intent.build()?,
+            self.tags.build()?,
+            self.aspects.build()?,
+            self.has_pii.build()?,
+            self.masked.build()?,
+            self.order_ids.build()?,
+        ];
+        let nulls = NullBuffer::from(std::mem::take(&mut self.valid));
+        let nulls = Some(nulls).filter(|n| n.null_count() > 0);
+        Ok(Arc::new(StructArray::try_new(analysis_fields(), cols, nulls)?))
+    }
+}
+
+text_kernel!(
+    Analyze,
+    "analyze",
+    DataType::Struct(analysis_fields()),
+    AnalysisBuilder,
+    |rows| AnalysisBuilder::with_capacity(rows),
+    |analyzer, text, out| out.append(analyzer, text)
+);

@@ -1,0 +1,266 @@
+//! The machinery every text function shares: read any string layout
+//! (Utf8, LargeUtf8, Utf8View) without copying, keep nulls as nulls, turn
+//! all-scalar calls back into a scalar, and build the common result types.
+//!
+//! A function file supplies only a [`Kernel`]: its name, result type and
+//! what to append for one text.
+
+use std::fmt::Debug;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayBuilder, ArrayRef, AsArray, BooleanBuilder, Float64Builder, ListArray, ListBuilder, StringArray,
+    StringBuilder, StructArray,
+};
+use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
+use datafusion::arrow::datatypes::{DataType, Field, Fields};
+use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use voc_text::Analyzer;
+
+/// One text function: what it returns and how it fills a row.
+pub trait Kernel: Send + Sync + 'static {
+    type Builder: BuildArray;
+    const NAME: &'static str;
+    fn return_type() -> DataType;
+    fn builder(rows: usize) -> Self::Builder;
+    fn append(analyzer: &Analyzer, text: &str, out: &mut Self::Builder);
+    fn append_null(out: &mut Self::Builder);
+}
+
+/// A builder that turns what was appended into one array.
+pub trait BuildArray {
+    fn build(&mut self) -> Result<ArrayRef>;
+}
+
+macro_rules! build_with_arrow {
+    ($($t:ty),*) => {$(
+        impl BuildArray for $t {
+            fn build(&mut self) -> Result<ArrayRef> {
+                Ok(ArrayBuilder::finish(self))
+            }
+        }
+    )*};
+}
+build_with_arrow!(ListBuilder<StringBuilder>, StringBuilder, Float64Builder, BooleanBuilder);
+
+/// Calls `f` with every value of a string array of any layout.
+pub fn for_each_str(array: &ArrayRef, mut f: impl FnMut(Option<&str>)) -> Result<()> {
+    match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().iter().for_each(&mut f),
+        DataType::LargeUtf8 => array.as_string::<i64>().iter().for_each(&mut f),
+        DataType::Utf8View => array.as_string_view().iter().for_each(&mut f),
+        DataType::Null => (0..array.len()).for_each(|_| f(None)),
+        other => return exec_err!("expected a string argument (Utf8, LargeUtf8 or Utf8View), found {other}"),
+    }
+    Ok(())
+}
+
+/// Turns the arguments into arrays; remembers whether all were scalars.
+pub fn arrays(args: &ScalarFunctionArgs) -> Result<(Vec<ArrayRef>, bool)> {
+    let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+    let rows = if scalar { 1 } else { args.number_rows };
+    let arrays = args.args.iter().map(|a| a.to_array(rows)).collect::<Result<Vec<_>>>()?;
+    Ok((arrays, scalar))
+}
+
+/// Wraps a result array back into the shape the call came in.
+pub fn columnar(result: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
+    if scalar {
+        Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?))
+    } else {
+        Ok(ColumnarValue::Array(result))
+    }
+}
+
+/// `List<Utf8>` with nullable items named `item`: what ListBuilder makes.
+pub fn string_list_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+}
+
+pub fn string_list_builder(rows: usize) -> ListBuilder<StringBuilder> {
+    ListBuilder::with_capacity(StringBuilder::with_capacity(rows * 4, rows * 16), rows)
+}
+
+pub fn append_strings<S: AsRef<str>>(out: &mut ListBuilder<StringBuilder>, items: &[S]) {
+    for s in items {
+        out.values().append_value(s.as_ref());
+    }
+    out.append(true);
+}
+
+/// Fields of one aspect opinion.
+pub fn aspect_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("aspect", DataType::Utf8, false),
+        Field::new("polarity", DataType::Utf8, false),
+        Field::new("evidence", DataType::Utf8, false),
+    ])
+}
+
+pub fn aspect_list_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Struct(aspect_fields()), true)))
+}
+
+/// Builds `List<Struct<aspect, polarity, evidence>>` row by row.
+#[derive(Default)]
+pub struct AspectListBuilder {
+    offsets: Vec<i32>,
+    valid: Vec<bool>,
+    aspect: Vec<String>,
+    polarity: Vec<String>,
+    evidence: Vec<String>,
+}
+
+impl AspectListBuilder {
+    pub fn with_capacity(rows: usize) -> Self {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        Self { offsets, valid: Vec::with_capacity(rows), ..Default::default() }
+    }
+
+    pub fn append(&mut self, items: &[voc_text::AspectOpinion]) {
+        for a in items {
+            self.aspect.push(a.aspect.clone());
+            self.polarity.push(a.polarity.clone());
+            self.evidence.push(a.evidence.clone());
+        }
+        self.offsets.push(self.aspect.len() as i32);
+        self.valid.push(true);
+    }
+
+    pub fn append_null(&mut self) {
+        self.offsets.push(self.aspect.len() as i32);
+        self.valid.push(false);
+    }
+}
+
+impl BuildArray for AspectListBuilder {
+    fn build(&mut self) -> Result<ArrayRef> {
+        let cols: Vec<ArrayRef> = [&self.aspect, &self.polarity, &self.evidence]
+            .iter()
+            .map(|v| Arc::new(StringArray::from_iter_values(v.iter())) as ArrayRef)
+            .collect();
+        let values = StructArray::try_new(aspect_fields(), cols, None)?;
+        let nulls = NullBuffer::from(std::mem::take(&mut self.valid));
+        let offsets = OffsetBuffer::new(std::mem::replace(&mut self.offsets, vec![0]).into());
+        let field = Arc::new(Field::new_list_field(DataType::Struct(aspect_fields()), true));
+        self.aspect.clear();
+        self.polarity.clear();
+        self.evidence.clear();
+        let list = ListArray::try_new(field, offsets, Arc::new(values), Some(nulls).filter(|n| n.null_count() > 0))?;
+        Ok(Arc::new(list))
+    }
+}
+
+pub fn float_builder(rows: usize) -> Float64Builder {
+    Float64Builder::with_capacity(rows)
+}
+pub fn bool_builder(rows: usize) -> BooleanBuilder {
+    BooleanBuilder::with_capacity(rows)
+}
+pub fn string_builder(rows: usize) -> StringBuilder {
+    StringBuilder::with_capacity(rows, rows * 32)
+}
+
+/// The documentation of a function, from the doc block `voc-text` keeps
+/// beside the implementation (one source for `voc functions` and DataFusion).
+pub fn documentation(name: &str) -> Option<Documentation> {
+    let d = voc_text::function_docs().iter().find(|d| d.name == name)?;
+    Some(
+        Documentation::builder(crate::DOC_SECTION, d.doc, format!("{} → {}", d.signature, d.returns))
+            .with_sql_example(d.example)
+            .build(),
+    )
+}
+
+/// A scalar UDF made of a [`Kernel`] and the shared analyzer.
+pub struct TextUdf<K: Kernel> {
+    analyzer: Arc<Analyzer>,
+    signature: Signature,
+    doc: Option<Documentation>,
+    _kernel: PhantomData<K>,
+}
+
+impl<K: Kernel> TextUdf<K> {
+    pub fn udf(analyzer: Arc<Analyzer>) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            analyzer,
+            signature: Signature::string(1, Volatility::Immutable),
+            doc: documentation(K::NAME),
+            _kernel: PhantomData,
+        })
+    }
+}
+
+impl<K: Kernel> Debug for TextUdf<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TextUdf({})", K::NAME)
+    }
+}
+
+impl<K: Kernel> PartialEq for TextUdf<K> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.analyzer, &other.analyzer)
+    }
+}
+impl<K: Kernel> Eq for TextUdf<K> {}
+impl<K: Kernel> Hash for TextUdf<K> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        K::NAME.hash(state);
+    }
+}
+
+impl<K: Kernel> ScalarUDFImpl for TextUdf<K> {
+    fn name(&self) -> &str {
+        K::NAME
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(K::return_type())
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let (arrays, scalar) = arrays(&args)?;
+        let mut out = K::builder(arrays[0].len());
+        for_each_str(&arrays[0], |v| match v {
+            Some(text) => K::append(&self.analyzer, text, &mut out),
+            None => K::append_null(&mut out),
+        })?;
+        columnar(out.build()?, scalar)
+    }
+    fn documentation(&self) -> Option<&Documentation> {
+        self.doc.as_ref()
+    }
+}
+
+/// Declares a [`Kernel`]: `text_kernel!(Type, "sql_name", return type,
+/// builder type, |rows| new builder, |analyzer, text, out| append one row)`.
+macro_rules! text_kernel {
+    ($ty:ident, $name:literal, $ret:expr, $builder:ty, |$rows:ident| $new:expr, |$a:ident, $t:ident, $out:ident| $append:expr) => {
+        pub struct $ty;
+
+        impl Kernel for $ty {
+            type Builder = $builder;
+            const NAME: &'static str = $name;
+            fn return_type() -> DataType {
+                $ret
+            }
+            fn builder($rows: usize) -> Self::Builder {
+                $new
+            }
+            fn append($a: &voc_text::Analyzer, $t: &str, $out: &mut Self::Builder) {
+                $append;
+            }
+            fn append_null(out: &mut Self::Builder) {
+                out.append_null();
+            }
+        }
+    };
+}
+pub(crate) use text_kernel;
