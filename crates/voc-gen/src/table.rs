@@ -31,7 +31,10 @@ pub enum V {
 /// Rows per Parquet file before a table is split into part-00001, ….
 pub const ROWS_PER_FILE: usize = 1_000_000;
 
-pub fn batch(schema: &SchemaRef, rows: &[Vec<V>]) -> Result<RecordBatch> {
+/// Rows per Parquet row group in generated files.
+pub const ROW_GROUP_ROWS: usize = 128 * 1024;
+
+fn batch(schema: &SchemaRef, rows: &[Vec<V>]) -> Result<RecordBatch> {
     let n = rows.len();
     let mut cols: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     for (ci, f) in schema.fields().iter().enumerate() {
@@ -131,8 +134,11 @@ pub fn batch(schema: &SchemaRef, rows: &[Vec<V>]) -> Result<RecordBatch> {
 }
 
 pub fn props() -> WriterProperties {
+    // Row groups of 128k rows, as a Spark or Flink dump would have: readers
+    // parallelise over row groups, so one huge group would pin a file to a core.
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_max_row_group_size(ROW_GROUP_ROWS)
         .set_created_by("voc-gen".to_string())
         .build()
 }

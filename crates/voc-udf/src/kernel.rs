@@ -178,11 +178,43 @@ pub fn documentation(name: &str) -> Option<Documentation> {
     )
 }
 
+/// Results of the last few batches, keyed by the input array itself.
+///
+/// DataFusion's optimizer may turn `a['x'], a['y']` over `a = analyze(t)`
+/// into one `analyze(t)` call per field, each on the same input batch; the
+/// cache makes those calls share one analysis. An entry holds its input
+/// array alive, so a buffer address can never be reused by another batch
+/// while it is the key.
+#[derive(Default)]
+pub struct BatchCache {
+    entries: std::sync::Mutex<std::collections::VecDeque<(datafusion::arrow::array::ArrayData, ArrayRef)>>,
+}
+
+/// Entries kept: a few batches per partition on a 2–8 core machine.
+const CACHE_ENTRIES: usize = 16;
+
+impl BatchCache {
+    pub fn get_or_compute(&self, input: &ArrayRef, compute: impl FnOnce() -> Result<ArrayRef>) -> Result<ArrayRef> {
+        let key = input.to_data();
+        if let Some((_, out)) = self.entries.lock().expect("not poisoned").iter().find(|(k, _)| k.ptr_eq(&key)) {
+            return Ok(out.clone());
+        }
+        let out = compute()?;
+        let mut entries = self.entries.lock().expect("not poisoned");
+        if entries.len() >= CACHE_ENTRIES {
+            entries.pop_front();
+        }
+        entries.push_back((key, out.clone()));
+        Ok(out)
+    }
+}
+
 /// A scalar UDF made of a [`Kernel`] and the shared analyzer.
 pub struct TextUdf<K: Kernel> {
     analyzer: Arc<Analyzer>,
     signature: Signature,
     doc: Option<Documentation>,
+    cache: BatchCache,
     _kernel: PhantomData<K>,
 }
 
@@ -192,6 +224,7 @@ impl<K: Kernel> TextUdf<K> {
             analyzer,
             signature: Signature::string(1, Volatility::Immutable),
             doc: documentation(K::NAME),
+            cache: BatchCache::default(),
             _kernel: PhantomData,
         })
     }
@@ -227,12 +260,16 @@ impl<K: Kernel> ScalarUDFImpl for TextUdf<K> {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let (arrays, scalar) = arrays(&args)?;
-        let mut out = K::builder(arrays[0].len());
-        for_each_str(&arrays[0], |v| match v {
-            Some(text) => K::append(&self.analyzer, text, &mut out),
-            None => K::append_null(&mut out),
-        })?;
-        columnar(out.build()?, scalar)
+        let compute = || {
+            let mut out = K::builder(arrays[0].len());
+            for_each_str(&arrays[0], |v| match v {
+                Some(text) => K::append(&self.analyzer, text, &mut out),
+                None => K::append_null(&mut out),
+            })?;
+            out.build()
+        };
+        let result = if scalar { compute()? } else { self.cache.get_or_compute(&arrays[0], compute)? };
+        columnar(result, scalar)
     }
     fn documentation(&self) -> Option<&Documentation> {
         self.doc.as_ref()
@@ -264,3 +301,34 @@ macro_rules! text_kernel {
     };
 }
 pub(crate) use text_kernel;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_serves_the_same_array_and_only_it() {
+        let cache = BatchCache::default();
+        let calls = std::cell::Cell::new(0);
+        let compute = |n: i32| {
+            calls.set(calls.get() + 1);
+            Ok(Arc::new(datafusion::arrow::array::Int32Array::from(vec![n])) as ArrayRef)
+        };
+        let a: ArrayRef = Arc::new(StringArray::from(vec!["物流太慢"]));
+        let same_text_other_array: ArrayRef = Arc::new(StringArray::from(vec!["物流太慢"]));
+        cache.get_or_compute(&a, || compute(1)).unwrap();
+        let again = cache.get_or_compute(&a.clone(), || compute(2)).unwrap();
+        assert_eq!(calls.get(), 1, "same input array: computed once");
+        assert_eq!(again.as_primitive::<datafusion::arrow::datatypes::Int32Type>().value(0), 1);
+        cache.get_or_compute(&same_text_other_array, || compute(3)).unwrap();
+        assert_eq!(calls.get(), 2, "another array is computed, even with equal text");
+        let sliced = a.slice(0, 0);
+        cache.get_or_compute(&sliced, || compute(4)).unwrap();
+        assert_eq!(calls.get(), 3, "a slice of the same buffers is another input");
+        for i in 0..CACHE_ENTRIES as i32 {
+            let x: ArrayRef = Arc::new(StringArray::from(vec![format!("{i}")]));
+            cache.get_or_compute(&x, || compute(i)).unwrap();
+        }
+        assert_eq!(cache.entries.lock().unwrap().len(), CACHE_ENTRIES, "bounded");
+    }
+}
