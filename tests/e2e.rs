@@ -396,3 +396,18 @@ fn the_airflow_dag_lists_every_job_with_its_dependencies() {
     let cron = std::fs::read_to_string(repo().join("deploy/k8s/cronjob-run-all.yaml")).unwrap();
     assert!(cron.contains("voc run --all --date"));
 }
+
+#[test]
+fn a_malformed_rule_file_stops_the_run_naming_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = copy_project(tmp.path());
+    let file = project.join("config/sentiment/positive.txt");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str("满意 very\n");
+    std::fs::write(&file, text).unwrap();
+    let o = run_in(&project, &["validate"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = error_line(&o);
+    assert!(err.contains(&format!("positive.txt:{line}")), "{err}");
+}

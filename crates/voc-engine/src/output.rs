@@ -119,7 +119,7 @@ fn writer_options() -> ArrowWriterOptions {
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         // Several row groups per file let readers (and our own later jobs)
         // split a big partition across cores.
-        .set_max_row_group_size(128 * 1024)
+        .set_max_row_group_row_count(Some(128 * 1024))
         .set_created_by(format!("voc {}", env!("CARGO_PKG_VERSION")))
         .build();
     // Plain Parquet types only, so Spark, Trino, DuckDB and older pyarrow all

@@ -138,7 +138,7 @@ pub fn props() -> WriterProperties {
     // parallelise over row groups, so one huge group would pin a file to a core.
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_max_row_group_size(ROW_GROUP_ROWS)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_created_by("voc-gen".to_string())
         .build()
 }
