@@ -1,0 +1,88 @@
+//! SQL-level benchmark of voc's text functions: rows/s of `analyze` with one
+//! and two DataFusion partitions (scaling across cores), and one `analyze`
+//! pass against five separate functions over the same texts.
+//!
+//! Run: `cargo bench -p voc-udf --bench udf` (release; a cold release build of
+//! DataFusion is long) or add `--profile dev` for a quick, slower-engine run.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use datafusion::arrow::array::{RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::datasource::MemTable;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+const ROWS: usize = 200_000;
+const BATCH: usize = 8192;
+
+/// Customer-service lines built from parts, so every row differs a little.
+fn texts() -> Vec<String> {
+    let heads = ["亲，", "你好，", "在吗？", "客服你好，", "", "请问"];
+    let bodies = [
+        "这件衣服质量很好但是物流太慢了",
+        "什么时候发货呀，我急用",
+        "收到的杯子破损了，我要投诉",
+        "尺码偏大，想换小一码",
+        "色差严重，申请七天无理由退货",
+        "我的电话是138 1234 5678，麻烦尽快联系",
+        "订单号 2231112223334445556 一直没有物流信息",
+        "五星好评，会回购的😊",
+        "客服态度太差了，再不处理就打12315",
+        "有没有优惠券，能便宜点吗",
+    ];
+    let tails = ["", "。", "！！", "，谢谢", "?", "～"];
+    (0..ROWS)
+        .map(|i| {
+            format!("{}{}{}", heads[i % heads.len()], bodies[(i / 7) % bodies.len()], tails[(i / 3) % tails.len()])
+        })
+        .collect()
+}
+
+fn ctx(partitions: usize, texts: &[String]) -> SessionContext {
+    let mut ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(partitions));
+    let analyzer = Arc::new(voc_text::Analyzer::new(&voc_text::TextConfig::builtin()).unwrap());
+    voc_udf::register_all(&mut ctx, analyzer).unwrap();
+    let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Utf8, true)]));
+    let batches: Vec<RecordBatch> = texts
+        .chunks(BATCH)
+        .map(|c| RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from_iter_values(c))]).unwrap())
+        .collect();
+    // Deal batches round-robin into `partitions` streams.
+    let mut parts: Vec<Vec<RecordBatch>> = vec![vec![]; partitions];
+    for (i, b) in batches.into_iter().enumerate() {
+        parts[i % partitions].push(b);
+    }
+    ctx.register_table("t", Arc::new(MemTable::try_new(schema, parts).unwrap())).unwrap();
+    ctx
+}
+
+async fn time(ctx: &SessionContext, sql: &str) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..2 {
+        let t = Instant::now();
+        ctx.sql(sql).await.unwrap().collect().await.unwrap();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best
+}
+
+#[tokio::main]
+async fn main() {
+    let texts = texts();
+    let mb = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
+    let one = "SELECT SUM(a['sentiment']), SUM(array_length(a['tags'])), COUNT(DISTINCT a['intent']), \
+               SUM(length(a['masked'])), SUM(array_length(a['order_ids'])) FROM (SELECT analyze(x) AS a FROM t)";
+    let five = "SELECT SUM(sentiment(x)), SUM(array_length(tags(x))), COUNT(DISTINCT intent(x)), \
+                SUM(length(mask_pii(x))), SUM(array_length(extract_order_ids(x))) FROM t";
+    let seg = "SELECT SUM(array_length(segment(x))) FROM t";
+    println!("voc-udf bench: {ROWS} rows, {mb:.2} MB; best of 2");
+    println!("| query | partitions | seconds | rows/s | MB/s |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, sql) in [("segment", seg), ("analyze, five fields", one), ("five separate functions", five)] {
+        for p in [1, 2] {
+            let s = time(&ctx(p, &texts), sql).await;
+            println!("| {name} | {p} | {s:.2} | {:.0} | {:.2} |", ROWS as f64 / s, mb / s);
+        }
+    }
+}
