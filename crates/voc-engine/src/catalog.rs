@@ -232,18 +232,29 @@ pub async fn register_window(
             )))
         }
     };
-    let url = ListingTableUrl::parse(root.url_of(table, true)).map_err(|e| VocError::config(e.to_string()))?;
-    let options = ListingOptions::new(format)
-        .with_file_extension(".parquet")
-        .with_table_partition_cols(vec![(PARTITION_COLUMN.to_string(), DataType::Utf8)]);
-    let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(file_schema);
-    let provider = ListingTable::try_new(config).map_err(|e| VocError::internal(e.to_string()))?;
+    let provider = listing_table(root, table, format, file_schema)?;
     let df = ctx
         .read_table(Arc::new(provider))
         .and_then(|df| df.filter(col(PARTITION_COLUMN).between(lit(start), lit(end))))
         .map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
     ctx.register_table(reference, df.into_view()).map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
     Ok(())
+}
+
+/// A Hive-partitioned Parquet table at `<root>/<table>/` with `dt` as a
+/// string partition column and the given file schema.
+pub fn listing_table(
+    root: &Root,
+    table: &str,
+    format: Arc<ParquetFormat>,
+    file_schema: SchemaRef,
+) -> Result<ListingTable> {
+    let url = ListingTableUrl::parse(root.url_of(table, true)).map_err(|e| VocError::config(e.to_string()))?;
+    let options = ListingOptions::new(format)
+        .with_file_extension(".parquet")
+        .with_table_partition_cols(vec![(PARTITION_COLUMN.to_string(), DataType::Utf8)]);
+    let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(file_schema);
+    ListingTable::try_new(config).map_err(|e| VocError::internal(e.to_string()))
 }
 
 /// The raw reference of a contract table (`raw.<table>`).

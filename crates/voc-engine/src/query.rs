@@ -8,7 +8,6 @@ use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::common::TableReference;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
-use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::DFParser;
 use datafusion::sql::sqlparser::dialect::GenericDialect;
@@ -100,14 +99,7 @@ async fn register_all_partitions(
         .infer_schema(&ctx.state(), root.store(), std::slice::from_ref(newest))
         .await
         .map_err(|e| VocError::bad_input(format!("table {table}, file {}: {e}", newest.location)))?;
-    let url = ListingTableUrl::parse(root.url_of(table, true)).map_err(|e| VocError::config(e.to_string()))?;
-    let options = ListingOptions::new(format).with_file_extension(".parquet").with_table_partition_cols(vec![(
-        contract::PARTITION_COLUMN.to_string(),
-        datafusion::arrow::datatypes::DataType::Utf8,
-    )]);
-    let provider =
-        ListingTable::try_new(ListingTableConfig::new(url).with_listing_options(options).with_schema(schema))
-            .map_err(|e| VocError::internal(e.to_string()))?;
+    let provider = crate::catalog::listing_table(root, table, format, schema)?;
     ctx.register_table(reference, Arc::new(provider)).map_err(|e| VocError::internal(e.to_string()))?;
     Ok(true)
 }
