@@ -186,13 +186,11 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
     let mut check_results = Vec::new();
     for (spec, sql_path) in &job.outputs {
         let t = Instant::now();
-        let rel = sql_path.strip_prefix(&cfg.project_dir).unwrap_or(sql_path).to_path_buf();
-        let text =
-            std::fs::read_to_string(sql_path).map_err(|e| VocError::config(format!("{}: {e}", rel.display())))?;
+        let (rel, text) = read_sql(cfg, sql_path)?;
         let df = plan_query(&ctx, &rel, &text, &params).await?;
         let st = output::stage_output(&roots.output, run_id, &spec.table, df, cfg.max_rows_per_file, &rel)
             .await
-            .map_err(|e| locate_again(e, &rel, &text))?;
+            .map_err(|e| locate_again(e, &rel))?;
         tracing::info!(table = %spec.table, rows = st.rows, files = st.files.len(), "staged");
         // Later outputs of the same job may read this one: register the staged files.
         let urls: Vec<String> =
@@ -255,8 +253,15 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
     Ok(manifest)
 }
 
+/// A job's SQL file: its path relative to the project (for messages) and its text.
+fn read_sql(cfg: &Config, sql_path: &Path) -> Result<(std::path::PathBuf, String)> {
+    let rel = sql_path.strip_prefix(&cfg.project_dir).unwrap_or(sql_path).to_path_buf();
+    let text = std::fs::read_to_string(sql_path).map_err(|e| VocError::config(format!("{}: {e}", rel.display())))?;
+    Ok((rel, text))
+}
+
 /// Execution errors lose the SQL text; add the file position back.
-fn locate_again(e: VocError, rel: &Path, _text: &str) -> VocError {
+fn locate_again(e: VocError, rel: &Path) -> VocError {
     if e.message.contains(&rel.display().to_string()) {
         e
     } else {
@@ -294,9 +299,7 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
     for job in jobs.order(&all)? {
         let params = Params::for_run(date, cfg.timezone.name()).with_toml(&job.spec.params);
         for (spec, sql_path) in &job.outputs {
-            let rel = sql_path.strip_prefix(&cfg.project_dir).unwrap_or(sql_path).to_path_buf();
-            let text =
-                std::fs::read_to_string(sql_path).map_err(|e| VocError::config(format!("{}: {e}", rel.display())))?;
+            let (rel, text) = read_sql(cfg, sql_path)?;
             let df = plan_query(&ctx, &rel, &text, &params).await?;
             // Optimising catches type errors that planning alone lets through.
             df.clone().create_physical_plan().await.map_err(|e| sql_error(ErrorKind::Config, &rel, &text, &e))?;
