@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::config::toml_error;
 use crate::contract;
 use crate::error::{Result, VocError};
+use crate::lookup::LookupSpec;
 
 /// A job as written in its TOML file.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,6 +25,14 @@ pub struct JobFile {
     pub inputs: BTreeMap<String, InputSpec>,
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
+    /// Rule files under `config/` read as SQL tables (see [`crate::lookup`]).
+    #[serde(default)]
+    pub lookups: BTreeMap<String, LookupSpec>,
+    /// The output partition is this many days before the run date: a job that
+    /// needs the day after (a 24 h follow-up window, T+1 conversion) closes
+    /// day D-1 when run for D. Its SQL reads the partition date as `$dt`.
+    #[serde(default)]
+    pub lag_days: u32,
     #[serde(default)]
     pub outputs: Vec<OutputSpec>,
 }
@@ -141,10 +150,28 @@ impl Job {
                 )));
             }
         }
-        for (k, v) in &spec.params {
-            if !valid_name(k) || matches!(k.as_str(), "run_date" | "window_start" | "timezone") {
+        if spec.lag_days > 366 {
+            return Err(VocError::config(format!(
+                "{}: lag_days: expected 0..=366, found {}",
+                at("lag_days"),
+                spec.lag_days
+            )));
+        }
+        for (k, l) in &spec.lookups {
+            if !valid_name(k) || contract::schema(k).is_some() {
                 return Err(VocError::config(format!(
-                    "{}: params.{k}: names are lower_snake_case and may not shadow run_date, window_start or timezone",
+                    "{}: lookups.{k}: names are lower_snake_case and may not be an input table's name",
+                    at(k)
+                )));
+            }
+            if !project_dir.join(&l.file).is_file() {
+                return Err(VocError::config(format!("{}: lookups.{k}: file {} does not exist", at(k), l.file)));
+            }
+        }
+        for (k, v) in &spec.params {
+            if !valid_name(k) || matches!(k.as_str(), "run_date" | "window_start" | "timezone" | "dt") {
+                return Err(VocError::config(format!(
+                    "{}: params.{k}: names are lower_snake_case and may not shadow run_date, window_start, timezone or dt",
                     at(k)
                 )));
             }
@@ -206,6 +233,11 @@ impl Job {
             outputs.push((o.clone(), sql_path));
         }
         Ok(Job { name: name.to_string(), file: file.to_path_buf(), spec, outputs })
+    }
+
+    /// The partition date a run for `run_date` writes.
+    pub fn output_date(&self, run_date: chrono::NaiveDate) -> chrono::NaiveDate {
+        run_date - chrono::Duration::days(self.spec.lag_days as i64)
     }
 
     pub fn output_tables(&self) -> impl Iterator<Item = &str> {

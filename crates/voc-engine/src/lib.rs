@@ -9,6 +9,7 @@ pub mod config;
 pub mod contract;
 pub mod error;
 pub mod job;
+pub mod lookup;
 pub mod output;
 pub mod query;
 pub mod runner;

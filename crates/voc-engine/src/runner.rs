@@ -26,7 +26,10 @@ pub struct Manifest {
     pub voc_version: String,
     pub run_id: String,
     pub job: String,
+    /// The run date (`--date`).
     pub date: String,
+    /// The partition written: the run date minus the job's `lag_days`.
+    pub partition_date: String,
     pub status: String,
     pub started_at: String,
     pub finished_at: String,
@@ -172,7 +175,9 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
     let mut timings = BTreeMap::new();
     let ctx = new_session(cfg)?;
     register_root(&ctx, &roots.output);
-    let params = Params::for_run(date, cfg.timezone.name()).with_toml(&job.spec.params);
+    let out_date = job.output_date(date);
+    let params = Params::for_run(date, cfg.timezone.name()).with_output_date(out_date).with_toml(&job.spec.params);
+    crate::lookup::register(&ctx, &cfg.project_dir, &job.spec.lookups)?;
 
     tracing::info!(inputs = job.spec.inputs.len(), "registering inputs");
     let t = Instant::now();
@@ -209,7 +214,7 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
         staged.push(st);
     }
 
-    let part = catalog::partition_dir(date);
+    let part = catalog::partition_dir(out_date);
     let outputs: Vec<OutputStats> = staged
         .iter()
         .map(|s| OutputStats {
@@ -230,6 +235,7 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
         run_id: run_id.to_string(),
         job: job.name.clone(),
         date: date.format("%Y-%m-%d").to_string(),
+        partition_date: out_date.format("%Y-%m-%d").to_string(),
         status: "committed".into(),
         started_at: started_at.to_rfc3339(),
         finished_at: Utc::now().to_rfc3339(),
@@ -246,7 +252,7 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
     };
     let t = Instant::now();
     let body = serde_json::to_vec_pretty(&manifest).map_err(|e| VocError::internal(e.to_string()))?;
-    output::commit(&roots.output, date, &mut staged, &body).await?;
+    output::commit(&roots.output, out_date, &mut staged, &body).await?;
     manifest.timings_ms.insert("commit".to_string(), t.elapsed().as_millis() as u64);
     manifest.timings_ms.insert("total".to_string(), started.elapsed().as_millis() as u64);
     tracing::info!(ms = started.elapsed().as_millis() as u64, "committed");
@@ -297,7 +303,10 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
     report.push(format!("staging: {} contract tables plan", contract::TABLES.len()));
     let all: Vec<String> = jobs.jobs.keys().cloned().collect();
     for job in jobs.order(&all)? {
-        let params = Params::for_run(date, cfg.timezone.name()).with_toml(&job.spec.params);
+        let params = Params::for_run(date, cfg.timezone.name())
+            .with_output_date(job.output_date(date))
+            .with_toml(&job.spec.params);
+        crate::lookup::register(&ctx, &cfg.project_dir, &job.spec.lookups)?;
         for (spec, sql_path) in &job.outputs {
             let (rel, text) = read_sql(cfg, sql_path)?;
             let df = plan_query(&ctx, &rel, &text, &params).await?;

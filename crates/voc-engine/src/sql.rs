@@ -22,12 +22,20 @@ pub struct Params {
 }
 
 impl Params {
-    /// `$run_date` (DATE) and `$timezone` (the business zone name).
+    /// `$run_date` (DATE), `$dt` (DATE, the partition written: the run date
+    /// unless the job has `lag_days`) and `$timezone` (the business zone name).
     pub fn for_run(run_date: NaiveDate, timezone: &str) -> Self {
         let mut p = Params::default();
         p.set("run_date", date_value(run_date));
+        p.set("dt", date_value(run_date));
         p.set("timezone", ScalarValue::Utf8(Some(timezone.to_string())));
         p
+    }
+
+    /// Sets `$dt`, the partition date a lagged job writes.
+    pub fn with_output_date(mut self, dt: NaiveDate) -> Self {
+        self.set("dt", date_value(dt));
+        self
     }
 
     pub fn set(&mut self, name: &str, v: ScalarValue) {

@@ -17,7 +17,9 @@ mod has_pii;
 mod intent;
 mod kernel;
 mod keywords;
+mod local_time;
 mod mask_pii;
+mod match_words;
 mod normalize_question;
 mod segment;
 mod sentiment;
@@ -52,6 +54,8 @@ pub fn scalar_udfs(analyzer: Arc<Analyzer>) -> Vec<ScalarUDF> {
         TextUdf::<extract_order_ids::ExtractOrderIds>::udf(analyzer.clone()),
         TextUdf::<normalize_question::NormalizeQuestion>::udf(analyzer.clone()),
         TextUdf::<analyze::Analyze>::udf(analyzer),
+        match_words::MatchWords::udf(),
+        local_time::LocalTime::udf(),
     ]
 }
 
