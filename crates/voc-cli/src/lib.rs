@@ -110,7 +110,7 @@ fn print_manifests(cfg: &Config, manifests: &[Manifest]) {
         let read: u64 = m.inputs.iter().map(|i| i.rows).sum();
         let _ = writeln!(
             o,
-            "{} dt={}: read {read} rows, {} checks passed, {} ms",
+            "{} --date {}: read {read} rows, {} checks passed, {} ms",
             m.job,
             m.date,
             m.checks.len(),

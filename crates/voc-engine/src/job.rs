@@ -47,6 +47,18 @@ pub struct InputSpec {
     /// "input not ready"; when false the table is read as empty.
     #[serde(default = "yes")]
     pub required: bool,
+    /// The window ends this many days before the run date. Reading a table
+    /// that a lagged job writes (its newest partition is D-1 when run for D)
+    /// needs at least that job's `lag_days` here.
+    #[serde(default)]
+    pub lag_days: u32,
+}
+
+impl InputSpec {
+    /// The partition dates read for a run date, oldest first.
+    pub fn window(&self, run_date: chrono::NaiveDate) -> Vec<chrono::NaiveDate> {
+        crate::catalog::window(run_date - chrono::Duration::days(self.lag_days as i64), self.days)
+    }
 }
 
 fn one() -> u32 {
@@ -142,6 +154,13 @@ impl Job {
             )));
         }
         for (input, i) in &spec.inputs {
+            if i.lag_days > 366 {
+                return Err(VocError::config(format!(
+                    "{}: inputs.{input}.lag_days: expected 0..=366, found {}",
+                    at(input),
+                    i.lag_days
+                )));
+            }
             if i.days == 0 || i.days > 3660 {
                 return Err(VocError::config(format!(
                     "{}: inputs.{input}.days: expected 1..=3660, found {}",
@@ -327,6 +346,15 @@ impl JobSet {
                             "{}: input '{input}' is written by job '{p}'; add \"{p}\" to depends_on",
                             j.file.display()
                         )))
+                    }
+                    Some(p) if j.spec.inputs[input].lag_days < self.jobs[*p].spec.lag_days => {
+                        let lag = self.jobs[*p].spec.lag_days;
+                        return Err(VocError::config(format!(
+                            "{}: input '{input}' is written for D-{lag} by job '{p}' (lag_days = {lag}); \
+                             expected inputs.{input}.lag_days >= {lag}, found {}",
+                            j.file.display(),
+                            j.spec.inputs[input].lag_days
+                        )));
                     }
                     Some(_) => {}
                 }

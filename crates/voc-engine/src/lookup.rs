@@ -39,6 +39,11 @@ pub struct LookupSpec {
     pub file: String,
     /// The array of tables in that file whose entries are the rows.
     pub array: String,
+    /// Columns the SQL reads, with their types (`string`, `int`, `float`,
+    /// `bool`, `strings`, `floats`): always present (NULL where an entry
+    /// leaves the key out, even when no entry has it) and of that type.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +85,18 @@ impl Ty {
             (Ty::StrList, Ty::NumList) | (Ty::NumList, Ty::StrList) => Some(Ty::NumList),
             _ => None,
         }
+    }
+
+    fn parse(name: &str) -> Option<Ty> {
+        Some(match name {
+            "string" => Ty::Str,
+            "int" => Ty::Int,
+            "float" => Ty::Float,
+            "bool" => Ty::Bool,
+            "strings" => Ty::StrList,
+            "floats" => Ty::NumList,
+            _ => return None,
+        })
     }
 
     fn data_type(self) -> DataType {
@@ -184,6 +201,31 @@ pub fn load(project_dir: &Path, name: &str, spec: &LookupSpec) -> Result<RecordB
         }
         tables.push(t);
     }
+    for (k, declared) in &spec.columns {
+        let Some(want) = Ty::parse(declared) else {
+            return Err(VocError::config(format!(
+                "lookup '{name}': columns.{k}: expected one of string, int, float, bool, strings, floats, found '{declared}'"
+            )));
+        };
+        match types.get(k).copied() {
+            None => {
+                types.insert(k.clone(), want);
+                order.push(k.clone());
+            }
+            Some(found) if found.unify(want) == Some(want) => {
+                types.insert(k.clone(), want);
+            }
+            Some(found) => {
+                let i = tables.iter().position(|t| t.get(k).and_then(Ty::of) == Some(found)).unwrap_or(0);
+                return Err(VocError::config(format!(
+                    "{}: {}.{k}: expected {declared} (declared by the job's lookup '{name}'), found {:?}",
+                    at(i),
+                    spec.array,
+                    found.data_type()
+                )));
+            }
+        }
+    }
     let mut fields = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
     for k in &order {
@@ -278,7 +320,7 @@ mod tests {
     fn write(dir: &Path, text: &str) -> LookupSpec {
         std::fs::create_dir_all(dir.join("config")).unwrap();
         std::fs::write(dir.join("config/r.toml"), text).unwrap();
-        LookupSpec { file: "config/r.toml".into(), array: "rules".into() }
+        LookupSpec { file: "config/r.toml".into(), array: "rules".into(), columns: BTreeMap::new() }
     }
 
     #[test]
@@ -297,6 +339,19 @@ mod tests {
         assert!(b.column(3).is_null(0) && b.column(3).as_boolean().value(1));
         assert!(b.column(2).is_null(1));
         assert_eq!(b.column(2).as_list::<i32>().value(0).len(), 2);
+    }
+
+    #[test]
+    fn declared_columns_are_present_and_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = write(dir.path(), "[[rules]]\nid = \"A\"\nlimit = 3\n");
+        spec.columns = [("limit", "float"), ("words", "strings")].map(|(k, v)| (k.to_string(), v.to_string())).into();
+        let b = load(dir.path(), "r", &spec).unwrap();
+        assert_eq!(b.schema().field_with_name("limit").unwrap().data_type(), &DataType::Float64);
+        assert!(b.column_by_name("words").unwrap().is_null(0));
+        spec.columns = [("id".to_string(), "int".to_string())].into();
+        let e = load(dir.path(), "r", &spec).unwrap_err();
+        assert!(e.message.contains("config/r.toml:1") && e.message.contains("expected int"), "{}", e.message);
     }
 
     #[test]

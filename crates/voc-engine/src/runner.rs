@@ -91,7 +91,7 @@ pub async fn register_inputs(
 ) -> Result<Vec<InputStats>> {
     let mut stats = Vec::new();
     for (table, spec) in &job.spec.inputs {
-        let dates = catalog::window(date, spec.days);
+        let dates = spec.window(date);
         if contract::schema(table).is_some() {
             let scanned = catalog::scan_table(&roots.input, table, &dates, spec.required, false).await?;
             catalog::register_window(

@@ -3,8 +3,8 @@
 //! The general tool for rule files: a QA rule's forbidden phrases or a risk
 //! file's complaint words arrive as a `List<Utf8>` column (from a lookup
 //! table) and each text is scanned once by an Aho-Corasick automaton built
-//! for that list. The automaton is kept for as long as consecutive rows carry
-//! the same list, which is every row when the list comes from a one-row rule.
+//! for that list. Automata are cached per distinct list (a rule file has a
+//! handful), so rows of a join with several rules do not rebuild them.
 //! ASCII letters match case-insensitively; a word that starts or ends with
 //! an ASCII letter or digit must not touch another one (12315 inside an
 //! order number is not a hit).
@@ -24,7 +24,7 @@ use crate::kernel::{append_strings, arrays, columnar, for_each_str, string_list_
 pub struct MatchWords {
     signature: Signature,
     doc: Documentation,
-    automaton: Mutex<Option<(Vec<String>, Arc<AhoCorasick>)>>,
+    automaton: Mutex<Vec<(Vec<String>, Arc<AhoCorasick>)>>,
 }
 
 impl MatchWords {
@@ -38,19 +38,17 @@ impl MatchWords {
             )
             .with_sql_example("SELECT match_words('再不处理我就打12315投诉', ['12315', '投诉', '律师'])")
             .build(),
-            automaton: Mutex::new(None),
+            automaton: Mutex::new(Vec::new()),
         })
     }
 
     fn automaton(&self, words: &[String]) -> Result<Arc<AhoCorasick>> {
-        let mut slot = self
+        let mut cache = self
             .automaton
             .lock()
             .map_err(|_| datafusion::error::DataFusionError::Execution("match_words: poisoned".into()))?;
-        if let Some((key, ac)) = slot.as_ref() {
-            if key.as_slice() == words {
-                return Ok(ac.clone());
-            }
+        if let Some((_, ac)) = cache.iter().find(|(k, _)| k.as_slice() == words) {
+            return Ok(ac.clone());
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
@@ -58,10 +56,16 @@ impl MatchWords {
             .build(words.iter().filter(|w| !w.is_empty()))
             .map_err(|e| datafusion::error::DataFusionError::Execution(format!("match_words: {e}")))?;
         let ac = Arc::new(ac);
-        *slot = Some((words.to_vec(), ac.clone()));
+        if cache.len() >= MAX_CACHED {
+            cache.remove(0);
+        }
+        cache.push((words.to_vec(), ac.clone()));
         Ok(ac)
     }
 }
+
+/// Distinct word lists whose automata are kept.
+const MAX_CACHED: usize = 64;
 
 impl std::fmt::Debug for MatchWords {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -159,7 +163,7 @@ impl ScalarUDFImpl for MatchWords {
         };
         let mut out = string_list_builder(arrays[0].len());
         let mut words = Vec::new();
-        let mut current: Option<(Vec<String>, Arc<AhoCorasick>)> = None;
+        let mut seen: Vec<(Vec<String>, Arc<AhoCorasick>)> = Vec::new();
         let mut row = 0usize;
         let mut failure = None;
         for_each_str(&arrays[0], |text| {
@@ -179,17 +183,21 @@ impl ScalarUDFImpl for MatchWords {
                 out.append_null();
                 return;
             };
-            if current.as_ref().is_none_or(|(k, _)| *k != words) {
-                match self.automaton(&words) {
-                    Ok(ac) => current = Some((words.clone(), ac)),
+            let at = match seen.iter().position(|(k, _)| *k == words) {
+                Some(i) => i,
+                None => match self.automaton(&words) {
+                    Ok(ac) => {
+                        seen.push((words.clone(), ac));
+                        seen.len() - 1
+                    }
                     Err(e) => {
                         failure = Some(e);
                         out.append_null();
                         return;
                     }
-                }
-            }
-            let (k, ac) = current.as_ref().expect("set above");
+                },
+            };
+            let (k, ac) = &seen[at];
             append_strings(&mut out, &matches(ac, k, text));
         })?;
         if let Some(e) = failure {
