@@ -10,6 +10,8 @@ use common::*;
 
 const D1: &str = "2026-11-01";
 const D2: &str = "2026-11-02";
+const D3: &str = "2026-11-03";
+const D4: &str = "2026-11-04";
 
 fn run_all(project: &Path, input: &Path, output: &Path, date: &str) -> std::process::Output {
     run_in(
@@ -18,33 +20,60 @@ fn run_all(project: &Path, input: &Path, output: &Path, date: &str) -> std::proc
     )
 }
 
+/// Reads `column` of every row of a partition as (session_id → value), for rows whose channel is chat.
+fn chat_column(part: &Path, column: &str) -> BTreeMap<String, Option<f64>> {
+    let mut got = BTreeMap::new();
+    for b in read_dir(part) {
+        let ids = strings(&b, "session_id");
+        let channel = strings(&b, "channel");
+        let v = f64s(&b, column);
+        for i in 0..b.num_rows() {
+            if channel[i].as_deref() == Some("chat") {
+                got.insert(ids[i].clone().unwrap(), v[i]);
+            }
+        }
+    }
+    got
+}
+
+fn rows(dir: &Path) -> usize {
+    read_dir(dir).iter().map(|b| b.num_rows()).sum()
+}
+
+/// Distinct call ids of a day.
+fn calls(input: &Path, d: &str) -> usize {
+    let mut ids = std::collections::BTreeSet::new();
+    for b in read_dir(&input.join(format!("call_transcripts/dt={d}"))) {
+        ids.extend(strings(&b, "call_id").into_iter().flatten());
+    }
+    ids.len()
+}
+
 #[test]
 fn run_all_matches_first_response_times_computed_from_raw_messages() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = generate_small(tmp.path());
+    let input = generate_days(tmp.path(), 4);
     let output = tmp.path().join("output");
-    for d in [D1, D2] {
+    for d in [D1, D2, D3, D4] {
         assert_ok(&run_all(&repo(), &input, &output, d));
     }
+    // session_facts closes D-1: the run for D1 wrote an empty 2026-10-31 (no data that day),
+    // the run for D2 wrote D1, and so on. D4 itself waits for the run of 2026-11-05.
+    assert_eq!(rows(&output.join("session_facts/dt=2026-10-31")), 0);
+    assert!(!output.join(format!("session_facts/dt={D4}")).exists());
+    assert!(rows(&output.join(format!("message_insights/dt={D4}"))) > 0);
     let mut planted = 0;
-    for d in [D1, D2] {
+    for (d, next) in [(D1, D2), (D2, D3), (D3, D4)] {
         let part = output.join(format!("session_facts/dt={d}"));
         let expected = expected_first_response(&input.join(format!("chat_messages/dt={d}")));
-        let mut got: BTreeMap<String, Option<f64>> = BTreeMap::new();
-        let mut customer_msgs = 0.0;
-        for b in read_dir(&part) {
-            let ids = strings(&b, "session_id");
-            let frt = f64s(&b, "first_response_s");
-            let cm = f64s(&b, "customer_msgs");
-            for i in 0..b.num_rows() {
-                got.insert(ids[i].clone().unwrap(), frt[i]);
-                customer_msgs += cm[i].unwrap();
-            }
-        }
-        // Every session of the day has its row (sessions without messages too).
-        let sessions: usize = read_dir(&input.join(format!("chat_sessions/dt={d}"))).iter().map(|b| b.num_rows()).sum();
+        let got = chat_column(&part, "first_response_s");
+        let customer_msgs: f64 = chat_column(&part, "customer_msgs").values().map(|v| v.unwrap()).sum();
+        // Every session of the day has its row (sessions without messages too), and every call.
+        let sessions = rows(&input.join(format!("chat_sessions/dt={d}")));
+        let calls = calls(&input, d);
         assert_eq!(got.len(), sessions, "{d}: one row per session");
-        assert!(sessions > 50, "{d}: the small dataset has sessions ({sessions})");
+        assert_eq!(rows(&part), sessions + calls, "{d}: one row per session and per call");
+        assert!(sessions > 50 && calls > 5, "{d}: the small dataset has sessions ({sessions}) and calls ({calls})");
         let mut compared = 0;
         for (sid, want) in &expected {
             let have = got.get(sid).unwrap_or_else(|| panic!("{d}: session {sid} missing"));
@@ -63,8 +92,7 @@ fn run_all_matches_first_response_times_computed_from_raw_messages() {
         assert_eq!(customer_msgs as usize, raw_customer_msgs, "{d}: customer message counts add up");
 
         // The planted slow first replies are found with their exact values.
-        let truth = read_dir(&input.join("_truth/slow_first_reply"));
-        for b in &truth {
+        for b in &read_dir(&input.join("_truth/slow_first_reply")) {
             let ids = strings(b, "session_id");
             let frt = f64s(b, "first_response_s");
             let days = strings(b, "dt");
@@ -88,15 +116,16 @@ fn run_all_matches_first_response_times_computed_from_raw_messages() {
             .iter()
             .map(|b| f64s(b, "sessions").iter().map(|v| v.unwrap()).sum::<f64>())
             .sum();
-        assert_eq!(kpi as usize, sessions);
+        assert_eq!(kpi as usize, sessions + calls);
         let manifest: serde_json::Value =
             serde_json::from_slice(&std::fs::read(part.join("_SUCCESS")).unwrap()).unwrap();
         assert_eq!(manifest["job"], "session_facts");
-        assert_eq!(manifest["date"], d);
-        assert_eq!(manifest["outputs"][0]["rows"].as_u64().unwrap() as usize, sessions);
-        let msg_rows: usize = read_dir(&input.join(format!("chat_messages/dt={d}"))).iter().map(|b| b.num_rows()).sum();
-        let read = manifest["inputs"].as_array().unwrap().iter().find(|i| i["table"] == "chat_messages").unwrap();
-        assert_eq!(read["rows"].as_u64().unwrap() as usize, msg_rows);
+        assert_eq!(manifest["date"], next, "run for the next day");
+        assert_eq!(manifest["partition_date"], d, "wrote the day before");
+        assert_eq!(manifest["outputs"][0]["rows"].as_u64().unwrap() as usize, sessions + calls);
+        let read = manifest["inputs"].as_array().unwrap().iter().find(|i| i["table"] == "chat_sessions").unwrap();
+        let both_days = sessions + rows(&input.join(format!("chat_sessions/dt={next}")));
+        assert_eq!(read["rows"].as_u64().unwrap() as usize, both_days, "D and D+1 read for the 24 h follow-up");
         assert!(manifest["checks"].as_array().unwrap().iter().all(|c| c["passed"] == true));
     }
     assert!(planted > 0, "the generator plants slow first replies and all were checked");
@@ -109,16 +138,23 @@ fn rerunning_a_date_leaves_an_identical_partition_and_no_staging_files() {
     let input = generate_small(tmp.path());
     let output = tmp.path().join("output");
     assert_ok(&run_all(&repo(), &input, &output, D1));
-    let data = |t: &str| {
-        let mut s = snapshot(&output.join(format!("{t}/dt={D1}")));
+    assert_ok(&run_all(&repo(), &input, &output, D2));
+    let data = |t: &str, d: &str| {
+        let mut s = snapshot(&output.join(format!("{t}/dt={d}")));
         s.remove("_SUCCESS");
         s
     };
-    let first = (data("session_facts"), data("kpi_shop_daily"));
-    assert!(!first.0.is_empty() && !first.1.is_empty());
-    assert_ok(&run_all(&repo(), &input, &output, D1));
-    let second = (data("session_facts"), data("kpi_shop_daily"));
-    assert_eq!(first.0.keys().collect::<Vec<_>>(), second.0.keys().collect::<Vec<_>>());
+    let all = || {
+        ["session_facts", "kpi_shop_daily", "qa_session_scores", "kpi_hourly"]
+            .map(|t| data(t, D1))
+            .into_iter()
+            .chain([data("risk_alerts", D2), data("message_insights", D2)])
+            .collect::<Vec<_>>()
+    };
+    let first = all();
+    assert!(first.iter().all(|s| !s.is_empty()));
+    assert_ok(&run_all(&repo(), &input, &output, D2));
+    let second = all();
     assert!(first == second, "same files, same bytes");
     assert!(parquet_files(&output.join("_staging")).is_empty(), "no staging leftovers");
 }
@@ -300,6 +336,7 @@ fn sql_reads_inputs_outputs_files_and_several_statements() {
     let input = generate_small(tmp.path());
     let output = tmp.path().join("output");
     assert_ok(&run_all(&repo(), &input, &output, D1));
+    assert_ok(&run_all(&repo(), &input, &output, D2));
     let roots = ["--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()];
     let sql = |q: &str, fmt: &str| {
         let mut a = vec!["sql", q, "--format", fmt];
@@ -308,7 +345,7 @@ fn sql_reads_inputs_outputs_files_and_several_statements() {
     };
     // Outputs and staged inputs are tables; CSV for machines.
     let o = sql(
-        &format!("SELECT COUNT(*) AS n FROM session_facts WHERE dt = '{D1}'; SELECT COUNT(*) AS n FROM chat_sessions WHERE dt = '{D1}'"),
+        &format!("SELECT COUNT(*) AS n FROM session_facts WHERE dt = '{D1}' AND channel = 'chat'; SELECT COUNT(*) AS n FROM chat_sessions WHERE dt = '{D1}'"),
         "csv",
     );
     assert_ok(&o);

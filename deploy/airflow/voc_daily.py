@@ -10,8 +10,11 @@ from airflow import DAG
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 
 JOBS = {
-    "session_facts": [],
-    "service_kpi": ["session_facts"],
+    "message_insights": [],
+    "qa": ["session_facts", "message_insights"],
+    "risk": ["message_insights"],
+    "service_kpi": ["session_facts", "qa", "message_insights"],
+    "session_facts": ["message_insights"],
 }
 
 default_args = {

@@ -46,9 +46,14 @@ pub fn assert_ok(o: &Output) {
 
 /// Generates a small dataset: 2 days, 3 shops, 1,500 customers.
 pub fn generate_small(dir: &Path) -> PathBuf {
+    generate_days(dir, 2)
+}
+
+/// The small dataset over `days` days from 2026-11-01.
+pub fn generate_days(dir: &Path, days: u32) -> PathBuf {
     let input = dir.join("input");
     let o = voc()
-        .args(["generate", "--out", input.to_str().unwrap(), "--start", "2026-11-01", "--days", "2"])
+        .args(["generate", "--out", input.to_str().unwrap(), "--start", "2026-11-01", "--days", &days.to_string()])
         .args(["--shops", "3", "--customers", "1500", "--seed", "7"])
         .output()
         .unwrap();
