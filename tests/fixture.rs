@@ -1,0 +1,201 @@
+//! The hand-written service day (tests/fixtures/service_day.sql): every KPI,
+//! QA and risk formula pinned to the numbers worked out by hand in the
+//! fixture's header comment.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const D: &str = "2026-11-10";
+const N: &str = "2026-11-11";
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    dir: std::path::PathBuf,
+}
+
+impl Fixture {
+    /// Writes the fixture's inputs with `voc sql`, then runs every job for D and for N.
+    fn run() -> Fixture {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let sql = std::fs::read_to_string(repo().join("tests/fixtures/service_day.sql")).unwrap();
+        let o = voc().current_dir(&dir).arg("--project").arg(repo()).args(["sql", "--", &sql]).output().unwrap();
+        assert_ok(&o);
+        for d in [D, N] {
+            let o = voc()
+                .current_dir(&dir)
+                .arg("--project")
+                .arg(repo())
+                .args(["run", "--all", "--date", d, "--input", "in", "--output", "out"])
+                .output()
+                .unwrap();
+            assert_ok(&o);
+        }
+        Fixture { _tmp: tmp, dir }
+    }
+
+    fn rows(&self, q: &str) -> Vec<Value> {
+        let o = voc()
+            .current_dir(&self.dir)
+            .arg("--project")
+            .arg(repo())
+            .args(["sql", q, "--format", "json", "--input", "in", "--output", "out"])
+            .output()
+            .unwrap();
+        assert_ok(&o);
+        serde_json::from_str::<Value>(stdout(&o).trim()).unwrap().as_array().unwrap().clone()
+    }
+
+    fn row(&self, q: &str) -> Value {
+        let r = self.rows(q);
+        assert_eq!(r.len(), 1, "{q}: expected one row, found {r:?}");
+        r[0].clone()
+    }
+}
+
+#[track_caller]
+fn near(row: &Value, col: &str, want: f64) {
+    let have = row[col].as_f64().unwrap_or_else(|| panic!("{col} is {:?} in {row}", row[col]));
+    assert!((have - want).abs() < 1e-9, "{col}: expected {want}, found {have}");
+}
+
+#[track_caller]
+fn null(row: &Value, col: &str) {
+    assert!(row.get(col).is_none_or(Value::is_null), "{col}: expected NULL, found {:?}", row[col]);
+}
+
+#[test]
+fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
+    let f = Fixture::run();
+
+    // Preconditions the expected numbers rest on: the lexicon's verdicts on the fixture's lines.
+    let m = f.rows(&format!(
+        "SELECT message_id, intent, sentiment FROM message_insights WHERE dt = '{D}' AND message_id IN ('A1', 'A3', 'E1', 'B1', 'B6', 'B8') ORDER BY message_id"
+    ));
+    let by_id = |id: &str| m.iter().find(|r| r["message_id"] == id).unwrap().clone();
+    for id in ["A1", "A3", "E1"] {
+        assert_eq!(by_id(id)["intent"], "presale", "{id}");
+    }
+    assert!(by_id("B1")["sentiment"].as_f64().unwrap() >= 0.0);
+    assert!(by_id("B6")["sentiment"].as_f64().unwrap() <= -0.5);
+    assert!(by_id("B8")["sentiment"].as_f64().unwrap() <= -0.5);
+
+    // kpi_shop_daily, chat row.
+    let k = f.row(&format!("SELECT * FROM kpi_shop_daily WHERE dt = '{D}' AND platform = 'tmall'"));
+    near(&k, "sessions", 5.0);
+    near(&k, "customers", 5.0);
+    near(&k, "frt_p50_s", 30.0);
+    near(&k, "frt_p90_s", 480.0);
+    near(&k, "avg_reply_s", 1504.0 / 9.0);
+    near(&k, "resolution_rate", 0.4);
+    near(&k, "repeat_contact_rate", 0.6);
+    near(&k, "csat_avg", 11.0 / 3.0);
+    near(&k, "csat_top2_rate", 2.0 / 3.0);
+    near(&k, "transfer_rate", 0.5);
+    near(&k, "question_rounds", 7.0);
+    near(&k, "response_3min_rate", 3.0 / 7.0);
+    near(&k, "presale_customers", 2.0);
+    near(&k, "conversion_rate", 0.5);
+    // The phone row.
+    let p = f.row(&format!("SELECT * FROM kpi_shop_daily WHERE dt = '{D}' AND platform = 'phone'"));
+    assert_eq!(p["channel"], "call");
+    near(&p, "sessions", 3.0);
+    near(&p, "customers", 2.0);
+    near(&p, "resolution_rate", 2.0 / 3.0);
+    near(&p, "repeat_contact_rate", 1.0 / 3.0);
+    for c in ["frt_p50_s", "csat_avg", "transfer_rate", "response_3min_rate", "conversion_rate"] {
+        null(&p, c);
+    }
+
+    // session_facts: the 24 h window crosses into N (E → F at 08:30), and the call facts.
+    let e = f.row(&format!("SELECT * FROM session_facts WHERE dt = '{D}' AND session_id = 'E'"));
+    assert_eq!(e["recontact_24h"], true);
+    assert_eq!(e["resolved"], false);
+    let k1 = f.row(&format!("SELECT * FROM session_facts WHERE dt = '{D}' AND session_id = 'K1'"));
+    near(&k1, "duration_s", 13.0);
+    near(&k1, "agent_talk_share", 40.0 / 47.0);
+    assert_eq!(k1["resolved"], true);
+    let b = f.row(&format!("SELECT * FROM session_facts WHERE dt = '{D}' AND session_id = 'B'"));
+    near(&b, "first_response_s", 2.0);
+    near(&b, "human_first_response_s", 251.0);
+    assert_eq!(b["intent"], "aftersale");
+    assert_eq!(b["bot_started"], true);
+
+    // QA.
+    let scores =
+        f.rows(&format!("SELECT session_id, score FROM qa_session_scores WHERE dt = '{D}' ORDER BY session_id"));
+    let got: Vec<(String, f64)> =
+        scores.iter().map(|r| (r["session_id"].as_str().unwrap().to_string(), r["score"].as_f64().unwrap())).collect();
+    let want =
+        [("A", 100.0), ("B", 65.0), ("C", 65.0), ("E", 100.0), ("G", 85.0), ("K1", 100.0), ("K2", 100.0), ("K3", 90.0)];
+    assert_eq!(got, want.map(|(s, v)| (s.to_string(), v)).to_vec());
+    let d =
+        f.rows(&format!("SELECT session_id, rule_id FROM qa_deductions WHERE dt = '{D}' ORDER BY session_id, rule_id"));
+    let pairs: Vec<String> =
+        d.iter().map(|r| format!("{}:{}", r["session_id"].as_str().unwrap(), r["rule_id"].as_str().unwrap())).collect();
+    assert_eq!(
+        pairs,
+        ["B:QA06", "B:QA07", "B:QA08", "B:QA09", "C:QA01", "C:QA03", "C:QA05", "G:QA01", "G:QA06", "K3:QA08"]
+    );
+    let q = f.row(&format!("SELECT * FROM qa_shop_daily WHERE dt = '{D}'"));
+    near(&q, "sessions", 8.0);
+    near(&q, "score_avg", 88.125);
+    near(&q, "below_pass_rate", 0.25);
+
+    // kpi_agent_daily.
+    let a1 = f.row(&format!("SELECT * FROM kpi_agent_daily WHERE dt = '{D}' AND agent_id = 'a1'"));
+    near(&a1, "sessions", 3.0);
+    near(&a1, "frt_p50_s", 300.0);
+    near(&a1, "avg_reply_s", 204.0);
+    near(&a1, "csat_avg", 5.0);
+    near(&a1, "qa_score_avg", 250.0 / 3.0);
+    near(&a1, "resolution_rate", 2.0 / 3.0);
+    let a2 = f.row(&format!("SELECT * FROM kpi_agent_daily WHERE dt = '{D}' AND agent_id = 'a2'"));
+    near(&a2, "sessions", 4.0);
+    near(&a2, "frt_p50_s", 251.0);
+    near(&a2, "avg_reply_s", 161.0);
+    near(&a2, "csat_avg", 2.0);
+    near(&a2, "qa_score_avg", 88.75);
+    near(&a2, "resolution_rate", 0.5);
+
+    // kpi_hourly: 24 rows, the load where the sessions were.
+    let h = f.rows(&format!("SELECT hour, sessions, customer_messages FROM kpi_hourly WHERE dt = '{D}' ORDER BY hour"));
+    assert_eq!(h.len(), 24);
+    let busy: Vec<(i64, i64, i64)> = h
+        .iter()
+        .map(|r| {
+            (r["hour"].as_i64().unwrap(), r["sessions"].as_i64().unwrap(), r["customer_messages"].as_i64().unwrap())
+        })
+        .filter(|r| r.1 > 0 || r.2 > 0)
+        .collect();
+    assert_eq!(busy, [(2, 1, 1), (9, 1, 1), (10, 1, 2), (15, 1, 2), (18, 1, 1), (20, 1, 4), (21, 1, 1), (22, 1, 1)]);
+
+    // risk_alerts.
+    let r = f.rows("SELECT dt, alert_type, severity, customer_id, session_id FROM risk_alerts ORDER BY dt, alert_type");
+    let alerts: Vec<String> = r
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} {} {} {}",
+                a["dt"].as_str().unwrap(),
+                a["alert_type"].as_str().unwrap(),
+                a["severity"].as_str().unwrap(),
+                a["customer_id"].as_str().unwrap(),
+                a["session_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        alerts,
+        [
+            format!("{D} high_risk_complaint critical c2 K3"),
+            format!("{D} negative_escalation medium c2 B"),
+            format!("{D} repeat_contact_1d medium c2 K3"),
+            format!("{D} repeat_contact_3d medium c2 K3"),
+            format!("{D} vip_complaint high c2 K3"),
+            format!("{N} repeat_contact_3d medium c2 K3"),
+        ]
+    );
+}
