@@ -448,3 +448,25 @@ fn a_malformed_rule_file_stops_the_run_naming_file_and_line() {
     let err = error_line(&o);
     assert!(err.contains(&format!("positive.txt:{line}")), "{err}");
 }
+
+#[test]
+fn a_qa_rule_of_the_wrong_type_stops_validate_and_run_naming_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    let project = copy_project(tmp.path());
+    let file = project.join("config/qa_rules.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let fixed = text.replacen("threshold_s = 180", "threshold_s = \"three minutes\"", 1);
+    assert_ne!(text, fixed);
+    std::fs::write(&file, &fixed).unwrap();
+    let rule_line = fixed.lines().position(|l| l.starts_with("[[rules]]")).unwrap() + 1;
+    let o = run_in(&project, &["validate"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = error_line(&o);
+    assert!(err.contains(&format!("config/qa_rules.toml:{rule_line}")) && err.contains("threshold_s"), "{err}");
+    // A run stops before writing anything; message_insights (run first, before qa) is not touched by it.
+    let o = run_all(&project, &input, &output, D2);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!output.join(format!("qa_session_scores/dt={D1}")).exists());
+}

@@ -141,8 +141,22 @@ pub async fn list(ctx: &Ctx) -> Result<()> {
         if !j.spec.depends_on.is_empty() {
             let _ = writeln!(o, "  depends on: {}", j.spec.depends_on.join(", "));
         }
-        let inputs: Vec<String> = j.spec.inputs.iter().map(|(t, i)| format!("{t} ({}d)", i.days)).collect();
+        let inputs: Vec<String> = j
+            .spec
+            .inputs
+            .iter()
+            .map(|(t, i)| match i.lag_days {
+                0 => format!("{t} ({}d)", i.days),
+                lag => format!("{t} ({}d ending D-{lag})", i.days),
+            })
+            .collect();
         let _ = writeln!(o, "  reads:  {}", inputs.join(", "));
+        for (name, l) in &j.spec.lookups {
+            let _ = writeln!(o, "  rules:  {name} ← {} [[{}]]", l.file, l.array);
+        }
+        if j.spec.lag_days > 0 {
+            let _ = writeln!(o, "  closes: D-{} when run for D", j.spec.lag_days);
+        }
         for (out, sql) in &j.outputs {
             let rel = sql.strip_prefix(&ctx.project).unwrap_or(sql);
             let _ = writeln!(o, "  writes: {} ← {}", out.table, rel.display());
@@ -225,9 +239,10 @@ async fn prompt(session: &datafusion::prelude::SessionContext, reg: &query::Regi
         let _ = rl.load_history(h);
     }
     println!(
-        "voc sql — inputs: {} | outputs: {}\nEnd statements with ';'. \\q quits.",
+        "voc sql — inputs: {} | outputs: {} | rule lookups: {}\nEnd statements with ';'. \\q quits.",
         if reg.inputs.is_empty() { "none".into() } else { reg.inputs.join(", ") },
-        if reg.outputs.is_empty() { "none".into() } else { reg.outputs.join(", ") }
+        if reg.outputs.is_empty() { "none".into() } else { reg.outputs.join(", ") },
+        if reg.lookups.is_empty() { "none".into() } else { reg.lookups.join(", ") }
     );
     let mut buf = String::new();
     loop {

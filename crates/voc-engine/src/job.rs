@@ -489,4 +489,26 @@ mod tests {
         let e = JobSet::load(dir.path()).unwrap_err();
         assert!(e.message.contains("add \"a\" to depends_on"), "{}", e.message);
     }
+
+    #[test]
+    fn reading_a_lagged_job_needs_its_lag_and_shifts_the_window() {
+        let dir = project(&[
+            ("a", "lag_days = 1\n[[outputs]]\ntable = \"t1\"\n"),
+            ("b", "depends_on = [\"a\"]\n[inputs]\nt1 = { days = 2 }\n[[outputs]]\ntable = \"t2\"\n"),
+        ]);
+        sql(dir.path(), "sql/a/t1.sql");
+        sql(dir.path(), "sql/b/t2.sql");
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("expected inputs.t1.lag_days >= 1, found 0"), "{}", e.message);
+        std::fs::write(
+            dir.path().join("jobs/b.toml"),
+            "depends_on = [\"a\"]\n[inputs]\nt1 = { days = 2, lag_days = 1 }\n[[outputs]]\ntable = \"t2\"\n",
+        )
+        .unwrap();
+        let set = JobSet::load(dir.path()).unwrap();
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
+        assert_eq!(set.jobs["a"].output_date(d), d - chrono::Duration::days(1));
+        let w = set.jobs["b"].spec.inputs["t1"].window(d);
+        assert_eq!(w, [d - chrono::Duration::days(2), d - chrono::Duration::days(1)]);
+    }
 }

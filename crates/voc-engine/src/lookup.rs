@@ -157,6 +157,15 @@ pub fn load(project_dir: &Path, name: &str, spec: &LookupSpec) -> Result<RecordB
         Some(l) => format!("{}:{l}", rel.display()),
         None => format!("{} ({}[{i}])", rel.display(), spec.array),
     };
+    let mut declared: BTreeMap<&str, Ty> = BTreeMap::new();
+    for (k, d) in &spec.columns {
+        let Some(want) = Ty::parse(d) else {
+            return Err(VocError::config(format!(
+                "lookup '{name}': columns.{k}: expected one of string, int, float, bool, strings, floats, found '{d}'"
+            )));
+        };
+        declared.insert(k.as_str(), want);
+    }
     let mut tables = Vec::with_capacity(rows.len());
     let mut types: BTreeMap<String, Ty> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
@@ -178,6 +187,17 @@ pub fn load(project_dir: &Path, name: &str, spec: &LookupSpec) -> Result<RecordB
                     v.type_str()
                 )));
             };
+            if let Some(&want) = declared.get(k.as_str()) {
+                if ty.unify(want) != Some(want) {
+                    return Err(VocError::config(format!(
+                        "{}: {}.{k}: expected {} (declared by the job's lookup '{name}'), found {}",
+                        at(i),
+                        spec.array,
+                        spec.columns[k],
+                        v.type_str()
+                    )));
+                }
+            }
             match types.get(k).copied() {
                 None => {
                     types.insert(k.clone(), ty);
@@ -201,30 +221,11 @@ pub fn load(project_dir: &Path, name: &str, spec: &LookupSpec) -> Result<RecordB
         }
         tables.push(t);
     }
-    for (k, declared) in &spec.columns {
-        let Some(want) = Ty::parse(declared) else {
-            return Err(VocError::config(format!(
-                "lookup '{name}': columns.{k}: expected one of string, int, float, bool, strings, floats, found '{declared}'"
-            )));
-        };
-        match types.get(k).copied() {
-            None => {
-                types.insert(k.clone(), want);
-                order.push(k.clone());
-            }
-            Some(found) if found.unify(want) == Some(want) => {
-                types.insert(k.clone(), want);
-            }
-            Some(found) => {
-                let i = tables.iter().position(|t| t.get(k).and_then(Ty::of) == Some(found)).unwrap_or(0);
-                return Err(VocError::config(format!(
-                    "{}: {}.{k}: expected {declared} (declared by the job's lookup '{name}'), found {:?}",
-                    at(i),
-                    spec.array,
-                    found.data_type()
-                )));
-            }
+    for (k, &want) in &declared {
+        if !types.contains_key(*k) {
+            order.push(k.to_string());
         }
+        types.insert(k.to_string(), want);
     }
     let mut fields = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
@@ -332,7 +333,7 @@ mod tests {
         );
         let b = load(dir.path(), "r", &spec).unwrap();
         assert_eq!(b.num_rows(), 2);
-        let names: Vec<&str> = b.schema().fields().iter().map(|f| f.name().as_str()).collect();
+        let names: Vec<String> = b.schema().fields().iter().map(|f| f.name().clone()).collect();
         assert_eq!(names, ["id", "points", "words", "critical"]);
         let points = b.column(1).as_any().downcast_ref::<Float64Array>().unwrap();
         assert_eq!(points.values(), &[5.0, 2.5]);

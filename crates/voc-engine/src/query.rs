@@ -47,6 +47,8 @@ impl std::str::FromStr for Format {
 pub struct Registered {
     pub inputs: Vec<String>,
     pub outputs: Vec<String>,
+    /// Lookup tables of the jobs' rule files.
+    pub lookups: Vec<String>,
 }
 
 /// A session with every input (staged, all dates) and every output table
@@ -78,6 +80,15 @@ pub async fn open(cfg: &Config, jobs: Option<&JobSet>) -> Result<(SessionContext
                 reg.outputs.push(table);
             }
         }
+    }
+    // Rule files the jobs read as tables (qa_rules, risk_words …), for trying rules out.
+    if let Some(j) = jobs {
+        for job in j.jobs.values() {
+            crate::lookup::register(&ctx, &cfg.project_dir, &job.spec.lookups)?;
+            reg.lookups.extend(job.spec.lookups.keys().cloned());
+        }
+        reg.lookups.sort();
+        reg.lookups.dedup();
     }
     Ok((ctx, reg))
 }
