@@ -83,7 +83,7 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
     assert!(by_id("B8")["sentiment"].as_f64().unwrap() <= -0.5);
 
     // kpi_shop_daily, chat row.
-    let k = f.row(&format!("SELECT * FROM kpi_shop_daily WHERE dt = '{D}' AND platform = 'tmall'"));
+    let k = f.row(&format!("SELECT * FROM kpi_shop_daily WHERE dt = '{D}' AND shop_id = 's1' AND platform = 'tmall'"));
     near(&k, "sessions", 5.0);
     near(&k, "customers", 5.0);
     near(&k, "frt_p50_s", 30.0);
@@ -99,7 +99,7 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
     near(&k, "presale_customers", 2.0);
     near(&k, "conversion_rate", 0.5);
     // The phone row.
-    let p = f.row(&format!("SELECT * FROM kpi_shop_daily WHERE dt = '{D}' AND platform = 'phone'"));
+    let p = f.row(&format!("SELECT * FROM kpi_shop_daily WHERE dt = '{D}' AND shop_id = 's1' AND platform = 'phone'"));
     assert_eq!(p["channel"], "call");
     near(&p, "sessions", 3.0);
     near(&p, "customers", 2.0);
@@ -128,8 +128,17 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
         f.rows(&format!("SELECT session_id, score FROM qa_session_scores WHERE dt = '{D}' ORDER BY session_id"));
     let got: Vec<(String, f64)> =
         scores.iter().map(|r| (r["session_id"].as_str().unwrap().to_string(), r["score"].as_f64().unwrap())).collect();
-    let want =
-        [("A", 100.0), ("B", 65.0), ("C", 65.0), ("E", 100.0), ("G", 85.0), ("K1", 100.0), ("K2", 100.0), ("K3", 90.0)];
+    let want = [
+        ("A", 100.0),
+        ("B", 65.0),
+        ("C", 65.0),
+        ("E", 100.0),
+        ("G", 85.0),
+        ("H", 0.0),
+        ("K1", 100.0),
+        ("K2", 100.0),
+        ("K3", 90.0),
+    ];
     assert_eq!(got, want.map(|(s, v)| (s.to_string(), v)).to_vec());
     let d =
         f.rows(&format!("SELECT session_id, rule_id FROM qa_deductions WHERE dt = '{D}' ORDER BY session_id, rule_id"));
@@ -137,9 +146,12 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
         d.iter().map(|r| format!("{}:{}", r["session_id"].as_str().unwrap(), r["rule_id"].as_str().unwrap())).collect();
     assert_eq!(
         pairs,
-        ["B:QA06", "B:QA07", "B:QA08", "B:QA09", "C:QA01", "C:QA03", "C:QA05", "G:QA01", "G:QA06", "K3:QA08"]
+        [
+            "B:QA06", "B:QA07", "B:QA08", "B:QA09", "C:QA01", "C:QA03", "C:QA05", "G:QA01", "G:QA06", "H:QA03",
+            "H:QA04", "H:QA06", "K3:QA08"
+        ]
     );
-    let q = f.row(&format!("SELECT * FROM qa_shop_daily WHERE dt = '{D}'"));
+    let q = f.row(&format!("SELECT * FROM qa_shop_daily WHERE dt = '{D}' AND shop_id = 's1'"));
     near(&q, "sessions", 8.0);
     near(&q, "score_avg", 88.125);
     near(&q, "below_pass_rate", 0.25);
@@ -161,7 +173,9 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
     near(&a2, "resolution_rate", 0.5);
 
     // kpi_hourly: 24 rows, the load where the sessions were.
-    let h = f.rows(&format!("SELECT hour, sessions, customer_messages FROM kpi_hourly WHERE dt = '{D}' ORDER BY hour"));
+    let h = f.rows(&format!(
+        "SELECT hour, sessions, customer_messages FROM kpi_hourly WHERE dt = '{D}' AND shop_id = 's1' ORDER BY hour"
+    ));
     assert_eq!(h.len(), 24);
     let busy: Vec<(i64, i64, i64)> = h
         .iter()
