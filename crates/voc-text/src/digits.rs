@@ -13,6 +13,16 @@ pub(crate) fn digit(c: char) -> Option<char> {
     }
 }
 
+/// Whether `text` has a digit (ASCII or full-width), without decoding characters.
+pub(crate) fn has_digit(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.iter().any(u8::is_ascii_digit) {
+        return true;
+    }
+    // Full-width ０-９ are EF BC 90-99 in UTF-8.
+    b.windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
+}
+
 /// A maximal run of digits with no separators inside.
 pub(crate) struct Run {
     pub start: usize,
@@ -134,6 +144,14 @@ mod tests {
         assert!(luhn("4111111111111111"));
         assert!(luhn("6011111111111117"));
         assert!(!luhn("4111111111111112"));
+    }
+
+    #[test]
+    fn has_digit_sees_ascii_and_full_width() {
+        assert!(has_digit("订单号１２"));
+        assert!(has_digit("a1"));
+        assert!(!has_digit("没有数字，ＡＢＣ！"));
+        assert!(!has_digit(""));
     }
 
     #[test]

@@ -5,7 +5,12 @@
 //! Knows nothing of Arrow or DataFusion: `voc-udf` wraps these functions per row. The rules are
 //! data in the repository's `config/` folder ([`TextConfig`]); an [`Analyzer`] compiles them once
 //! (dictionary, automata, regexes) and is then shared read-only across threads. Every function
-//! segments and scans its text at most once; [`Analyzer::analyze`] does that once for all of them.
+//! segments and scans its text at most once; [`Analyzer::analyze`] does that once for all of them,
+//! and [`Analyzer::analyze_core`] once for the per-row essentials (tokens, sentiment, intent, tags,
+//! PII, order ids) without keywords and aspects.
+//!
+//! Cost: segmentation (jieba) is the floor every analysis pays; `benches/text.rs` reports each
+//! function as a multiple of bare `jieba.cut` with the same dictionary.
 
 mod aspects;
 mod config;
@@ -23,6 +28,7 @@ mod segment;
 mod sentiment;
 mod tags;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub use aspects::AspectOpinion;
@@ -38,17 +44,32 @@ use segment::{Segmenter, Tok};
 /// How many keywords [`Analyzer::analyze`] returns (the same as `keywords(text, 5)`).
 pub const ANALYZE_KEYWORDS: usize = 5;
 
-/// Everything about one text, from one segmentation pass.
+/// Everything about one text, from one segmentation pass. Tokens and the masked text borrow
+/// from the text (the masked text is the text itself when it has no PII).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Analysis {
-    pub tokens: Vec<String>,
+pub struct Analysis<'a> {
+    pub tokens: Vec<&'a str>,
     pub keywords: Vec<String>,
     pub sentiment: Sentiment,
     pub intent: Intent,
     pub tags: Vec<String>,
     pub aspects: Vec<AspectOpinion>,
     pub pii: Vec<PiiMatch>,
-    pub masked: String,
+    pub masked: Cow<'a, str>,
+    pub order_ids: Vec<String>,
+}
+
+/// The per-row essentials of one text from one segmentation pass: [`Analysis`] without keywords
+/// and aspects (which need TF-IDF and aspect-opinion pairing on top). Every field equals the
+/// corresponding field of [`Analyzer::analyze`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoreAnalysis<'a> {
+    pub tokens: Vec<&'a str>,
+    pub sentiment: Sentiment,
+    pub intent: Intent,
+    pub tags: Vec<String>,
+    pub pii: Vec<PiiMatch>,
+    pub masked: Cow<'a, str>,
     pub order_ids: Vec<String>,
 }
 
@@ -119,7 +140,7 @@ impl Analyzer {
 
     /// Words, numbers and Latin words: jieba accurate mode with HMM and the domain dictionary.
     pub fn segment(&self, text: &str) -> Vec<String> {
-        terms(&self.seg.tokens(text))
+        self.seg.tokens(text).iter().filter(|t| t.is_term()).map(|t| t.text.to_string()).collect()
     }
 
     /// Top-`k` TF-IDF keywords, stop words removed.
@@ -129,8 +150,7 @@ impl Analyzer {
 
     pub fn sentiment(&self, text: &str) -> Sentiment {
         let p = self.pass(text);
-        let infos = self.sentiment.infos(&p.toks);
-        self.sentiment.analyze(&p.toks, &infos, &p.hits)
+        self.sentiment.with_infos(&p.toks, |infos| self.sentiment.analyze(&p.toks, infos, &p.hits))
     }
 
     pub fn intent(&self, text: &str) -> Intent {
@@ -143,12 +163,11 @@ impl Analyzer {
 
     pub fn aspects(&self, text: &str) -> Vec<AspectOpinion> {
         let p = self.pass(text);
-        let infos = self.sentiment.infos(&p.toks);
-        self.aspects.find(text, &p.toks, &infos, &p.hits, &self.sentiment)
+        self.sentiment.with_infos(&p.toks, |infos| self.aspects.find(text, &p.toks, infos, &p.hits, &self.sentiment))
     }
 
     pub fn mask_pii(&self, text: &str) -> String {
-        pii::PiiScanner::mask(text, &self.pii.find(text))
+        pii::PiiScanner::mask(text, &self.pii.find(text)).into_owned()
     }
 
     pub fn has_pii(&self, text: &str) -> bool {
@@ -168,26 +187,44 @@ impl Analyzer {
     }
 
     /// One segmentation pass and one phrase scan feeding everything.
-    pub fn analyze(&self, text: &str) -> Analysis {
+    pub fn analyze<'a>(&self, text: &'a str) -> Analysis<'a> {
         let p = self.pass(text);
-        let infos = self.sentiment.infos(&p.toks);
-        let found = self.pii.find(text);
+        let keywords = self.keywords.top(&p.toks, ANALYZE_KEYWORDS, self.seg.jieba());
+        let (aspects, c) = self.sentiment.with_infos(&p.toks, |infos| {
+            (self.aspects.find(text, &p.toks, infos, &p.hits, &self.sentiment), self.core(text, &p, infos))
+        });
         Analysis {
-            tokens: terms(&p.toks),
-            keywords: self.keywords.top(&p.toks, ANALYZE_KEYWORDS, self.seg.jieba()),
-            sentiment: self.sentiment.analyze(&p.toks, &infos, &p.hits),
+            tokens: c.tokens,
+            keywords,
+            sentiment: c.sentiment,
+            intent: c.intent,
+            tags: c.tags,
+            aspects,
+            pii: c.pii,
+            masked: c.masked,
+            order_ids: c.order_ids,
+        }
+    }
+
+    /// Tokens, sentiment, intent, tags, PII (matches and masked text) and order ids from one
+    /// segmentation pass and one phrase scan: [`Analyzer::analyze`] without keywords and aspects.
+    pub fn analyze_core<'a>(&self, text: &'a str) -> CoreAnalysis<'a> {
+        let p = self.pass(text);
+        self.sentiment.with_infos(&p.toks, |infos| self.core(text, &p, infos))
+    }
+
+    fn core<'a>(&self, text: &'a str, p: &Pass<'a>, infos: &[sentiment::Info]) -> CoreAnalysis<'a> {
+        let found = self.pii.find(text);
+        CoreAnalysis {
+            tokens: p.toks.iter().filter(|t| t.is_term()).map(|t| t.text).collect(),
+            sentiment: self.sentiment.analyze(&p.toks, infos, &p.hits),
             intent: self.intent.classify(&p.hits),
             tags: self.tags.tags(text, &p.hits, &self.negator),
-            aspects: self.aspects.find(text, &p.toks, &infos, &p.hits, &self.sentiment),
             masked: pii::PiiScanner::mask(text, &found),
             pii: found.into_iter().map(|f| f.m).collect(),
             order_ids: self.orders.extract(text),
         }
     }
-}
-
-fn terms(toks: &[Tok]) -> Vec<String> {
-    toks.iter().filter(|t| t.is_term()).map(|t| t.text.to_string()).collect()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use regex::RegexSet;
 
 use crate::config::{TextConfig, TextError};
-use crate::digits::{is_id15, is_id18, is_mobile, luhn, order_context, runs};
+use crate::digits::{has_digit, is_id15, is_id18, is_mobile, luhn, order_context, runs};
 
 pub(crate) struct OrderRules {
     set: RegexSet,
@@ -34,6 +34,9 @@ impl OrderRules {
 
     /// Unique order ids in order of appearance.
     pub fn extract(&self, text: &str) -> Vec<String> {
+        if !has_digit(text) {
+            return Vec::new();
+        }
         let rs = runs(text);
         let mut out: Vec<String> = Vec::new();
         let mut i = 0;

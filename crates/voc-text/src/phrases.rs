@@ -68,7 +68,8 @@ impl PhraseSet {
 
     /// Every (overlapping) occurrence, in order of end position.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
-        let mut hits = Vec::new();
+        // A message has a handful of hits: one allocation, not three growing ones.
+        let mut hits = Vec::with_capacity(16);
         for m in self.ac.find_overlapping_iter(text) {
             let id = m.pattern().as_u32();
             let (s_ascii, e_ascii) = self.ascii_edges[id as usize];

@@ -13,9 +13,12 @@
 //! and domain (a***@example.com), an address its province/city prefix (浙江省杭州市*********), a name
 //! its surname (张*).
 
+use std::borrow::Cow;
+
 use regex::Regex;
 
 use crate::digits::{digit, is_id15, is_id18, is_mobile, luhn, order_context};
+use crate::hash::CharSet;
 
 /// One PII item found in a text (byte offsets, on char boundaries).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,10 +50,17 @@ pub(crate) struct PiiScanner {
     address: Regex,
     name: Regex,
     order_words: Vec<String>,
+    cues: CharSet,
 }
 
 /// A phone, ID or card is at most this many separated groups (+86 138 1234 5678 is 4).
 const MAX_WINDOW_GROUPS: usize = 6;
+/// Fewer digits than this in all are no phone, landline, ID or card.
+const MIN_NUMBER_DIGITS: usize = 7;
+/// Numerals of a house number besides digits (文三路一号).
+const CHINESE_NUMERALS: &str = "一二三四五六七八九十百零";
+/// Every character the pass in [`PiiScanner::find`] looks at besides digits.
+const CUES: &str = "@＠号栋幢室弄座单路街巷胡区园寓厦村苑道县镇收姓联一二三四五六七八九十百零";
 const NAME_WORDS: &[&str] = &["收件", "收货人", "姓名", "联系人"];
 const NAME_STOPS: &[&str] =
     &["电话", "手机", "号码", "地址", "联系", "先生", "女士", "小姐", "收", "的", "电", "手", "地"];
@@ -80,15 +90,32 @@ impl PiiScanner {
             name: Regex::new(r"(?:收件人|收货人|姓名|联系人|收件者)(?:是|为|叫)?[：:\s]*(?P<n>\p{Han}{2,4})")
                 .expect("name regex"),
             order_words: order_words.to_vec(),
+            cues: CUES.chars().fold(CharSet::default(), |mut set, c| {
+                set.insert(c);
+                set
+            }),
         }
     }
 
     /// Every PII item, in text order, non-overlapping.
     pub fn find(&self, text: &str) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
-        // One pass over the characters decides which of the regexes can match at all.
-        let (mut at, mut addr, mut place, mut name, mut digits) = (false, false, false, false, false);
+        // One pass over the characters decides which of the regexes can match at all. Most
+        // characters are none of the cues: one bitmap test each.
+        let (mut at, mut addr, mut place, mut name) = (false, false, false, false);
+        // An address needs a number right before 号 / 弄 / 栋 … (文三路123号, 3栋), whatever else.
+        let (mut numbered, mut after_numeral) = (false, false);
+        let mut digits = 0usize;
         for c in text.chars() {
+            if digit(c).is_some() {
+                digits += 1;
+                after_numeral = true;
+                continue;
+            }
+            if !self.cues.contains(c) {
+                after_numeral = false;
+                continue;
+            }
             match c {
                 '@' | '＠' => at = true,
                 '号' | '栋' | '幢' | '室' | '弄' | '座' | '单' => addr = true,
@@ -96,28 +123,34 @@ impl PiiScanner {
                     place = true
                 }
                 '收' | '姓' | '联' => name = true,
-                _ if digit(c).is_some() => digits = true,
                 _ => {}
             }
+            if after_numeral && matches!(c, '号' | '弄' | '巷' | '栋' | '幢' | '座' | '单') {
+                numbered = true;
+            }
+            after_numeral = CHINESE_NUMERALS.contains(c);
         }
         if at {
             self.emails(text, &mut found);
         }
-        if addr && place && digits {
+        if addr && place && digits > 0 && numbered {
             self.addresses(text, &mut found);
         }
         if name && NAME_WORDS.iter().any(|w| text.contains(w)) {
             self.names(text, &mut found);
         }
-        if !digits {
-            return found;
+        if digits == 0 {
+            return found; // e-mails and names: never overlapping
         }
-        let taken: Vec<(usize, usize)> = found.iter().map(|f| (f.m.start, f.m.end)).collect();
-        for chain in chains(text) {
-            if taken.iter().any(|&(s, e)| chain.start() < e && s < chain.end()) {
-                continue;
+        // A phone, ID or card has at least 7 digits (see `classify`).
+        if digits >= MIN_NUMBER_DIGITS {
+            let taken: Vec<(usize, usize)> = found.iter().map(|f| (f.m.start, f.m.end)).collect();
+            for chain in chains(text) {
+                if taken.iter().any(|&(s, e)| chain.start() < e && s < chain.end()) {
+                    continue;
+                }
+                self.classify_chain(text, &chain, &mut found);
             }
-            self.classify_chain(text, &chain, &mut found);
         }
         found.sort_by_key(|f| f.m.start);
         let mut out: Vec<Found> = Vec::with_capacity(found.len());
@@ -131,9 +164,9 @@ impl PiiScanner {
     }
 
     /// `text` with every found item masked.
-    pub fn mask(text: &str, found: &[Found]) -> String {
+    pub fn mask<'a>(text: &'a str, found: &[Found]) -> Cow<'a, str> {
         if found.is_empty() {
-            return text.to_string();
+            return Cow::Borrowed(text);
         }
         let mut edits: Vec<&(usize, usize, Edit)> = found.iter().flat_map(|f| f.edits.iter()).collect();
         edits.sort_by_key(|e| e.0);
@@ -155,7 +188,7 @@ impl PiiScanner {
             at = *e;
         }
         out.push_str(&text[at..]);
-        out
+        Cow::Owned(out)
     }
 
     fn emails(&self, text: &str, found: &mut Vec<Found>) {
@@ -305,7 +338,7 @@ fn chains(text: &str) -> Vec<Chain> {
 /// Classify groups i..j of a chain; `ctx` = an order-number word stands before it.
 fn classify(chain: &Chain, i: usize, j: usize, ctx: bool) -> Option<Found> {
     let chars: Vec<(char, usize, usize)> = chain.groups[i..j].iter().flat_map(|g| g.chars.iter().copied()).collect();
-    if chars.len() < 7 {
+    if chars.len() < MIN_NUMBER_DIGITS {
         return None;
     }
     let d: String = chars.iter().map(|c| c.0).collect();

@@ -79,12 +79,18 @@ impl Segmenter {
     }
 }
 
-/// A non-ASCII letter; the CJK blocks are checked first because they are nearly every case.
+/// A non-ASCII letter; the CJK blocks are checked first because they are nearly every case, and
+/// the clause punctuation (，。！？) next, which is never a letter and would otherwise take the
+/// slow Unicode-table lookup.
 #[inline]
 pub(crate) fn is_letter(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') || (!c.is_ascii() && c.is_alphabetic())
+    if matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') {
+        return true;
+    }
+    !c.is_ascii() && !is_break_char(c) && c.is_alphabetic()
 }
 
+#[inline]
 pub(crate) fn is_break_char(c: char) -> bool {
     matches!(
         c,
@@ -111,6 +117,10 @@ pub(crate) fn is_break_char(c: char) -> bool {
 fn kind_of(word: &str) -> Kind {
     let mut chars = word.chars();
     let Some(first) = chars.next() else { return Kind::Other };
+    // Nearly every token starts with a CJK character: a word whatever follows.
+    if matches!(first, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') {
+        return Kind::Word;
+    }
     if first.is_ascii_digit() || ('０'..='９').contains(&first) {
         return if word.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '.' || c == ',') {
             Kind::Number

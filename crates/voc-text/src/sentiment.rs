@@ -10,7 +10,7 @@
 //! [-1, 1]; labels split at ±0.15.
 
 use crate::config::TextConfig;
-use crate::hash::FxMap;
+use crate::hash::{Bloom, CharSet, FxMap};
 use crate::phrases::{Hit, PhraseSetBuilder};
 use crate::segment::{Kind, Tok};
 
@@ -45,8 +45,8 @@ const RHETORICAL: &[&str] =
 
 pub(crate) struct SentimentModel {
     /// Every word the rules know (lexicon words, their negated and intensified compounds such as
-    /// 不满意 and 太慢, negations, degree adverbs, contrasts, neutral words): one lookup a token.
-    words: FxMap<String, Info>,
+    /// 不满意 and 太慢, negations, degree adverbs, contrasts): one lookup a token.
+    words: WordTable,
     /// phrase id -> (emoji, weight).
     emoji: FxMap<u32, (String, f64)>,
     /// Phrase ids of review-for-cash offers (好评返现): then 好评 / 五星 are bait, not praise.
@@ -58,7 +58,7 @@ pub(crate) struct SentimentModel {
 }
 
 /// What the rules know about one token.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Info {
     /// Signed lexicon value of the core word (0 = not a cue).
     lex: f64,
@@ -95,46 +95,7 @@ pub(crate) struct Cue {
 
 impl SentimentModel {
     pub fn new(cfg: &TextConfig, phrases: &mut PhraseSetBuilder) -> SentimentModel {
-        let mut words: FxMap<String, Info> = FxMap::default();
-        let neutral: std::collections::HashSet<&str> = cfg.neutral.iter().map(String::as_str).collect();
-        let mut lex: Vec<(&str, f64)> = Vec::new();
-        lex.extend(cfg.positive.iter().map(|(w, v)| (w.as_str(), *v)));
-        lex.extend(cfg.negative.iter().map(|(w, v)| (w.as_str(), -*v)));
-        for &(w, v) in &lex {
-            if !neutral.contains(w) {
-                words.insert(w.to_string(), Info { lex: v, ..Info::default() });
-            }
-        }
-        // Compounds jieba may keep whole: longest prefix first, never shadowing a listed word.
-        let mut negs: Vec<&str> = cfg.negation.iter().map(String::as_str).collect();
-        negs.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let mut degs: Vec<(&str, f64)> = cfg.degree.iter().map(|(w, m)| (w.as_str(), *m)).collect();
-        degs.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
-        for &(w, v) in &lex {
-            for n in &negs {
-                let key = format!("{n}{w}");
-                if !neutral.contains(key.as_str()) && n.len() < 256 {
-                    let info = Info { lex: v, inner_neg: true, prefix_len: n.len() as u8, ..Info::default() };
-                    words.entry(key).or_insert(info);
-                }
-            }
-            for &(d, m) in &degs {
-                let key = format!("{d}{w}");
-                if !neutral.contains(key.as_str()) && d.len() < 256 {
-                    let info = Info { lex: v, inner_deg: m, prefix_len: d.len() as u8, ..Info::default() };
-                    words.entry(key).or_insert(info);
-                }
-            }
-        }
-        for n in &negs {
-            words.entry(n.to_string()).or_default().negation = true;
-        }
-        for &(d, m) in &degs {
-            words.entry(d.to_string()).or_default().degree = m;
-        }
-        for c in &cfg.contrast {
-            words.entry(c.clone()).or_default().contrast = true;
-        }
+        let words = word_table(cfg, spelled_out(cfg));
         let mut emoji = FxMap::default();
         for (e, v) in &cfg.emoji {
             if let Some(id) = phrases.add(e) {
@@ -147,11 +108,44 @@ impl SentimentModel {
         SentimentModel { words, emoji, spam, a_not_a, rhetorical }
     }
 
-    /// What the rules know about each token (one hash lookup per word token).
+    #[cfg(test)]
+    fn tables_for_test(cfg: &TextConfig) -> (FxMap<String, Info>, WordTable) {
+        let full = spelled_out(cfg);
+        (full.clone(), word_table(cfg, full))
+    }
+
+    /// `f` of what the rules know about each token, in a per-thread buffer reused across rows
+    /// (a fresh vector a row is a visible cost next to segmentation).
+    pub fn with_infos<R>(&self, toks: &[Tok], f: impl FnOnce(&[Info]) -> R) -> R {
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<Info>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUF.with(|buf| match buf.try_borrow_mut() {
+            Ok(mut v) => {
+                v.clear();
+                v.extend(toks.iter().map(|t| self.info(t)));
+                let r = f(&v);
+                if v.capacity() > 1 << 16 {
+                    *v = Vec::new(); // do not keep a huge text's buffer
+                }
+                r
+            }
+            Err(_) => f(&self.infos(toks)),
+        })
+    }
+
+    #[inline]
+    fn info(&self, t: &Tok) -> Info {
+        if t.is_term() {
+            self.words.get(t.text).unwrap_or_default()
+        } else {
+            Info::default()
+        }
+    }
+
+    /// What the rules know about each token.
     pub fn infos(&self, toks: &[Tok]) -> Vec<Info> {
-        toks.iter()
-            .map(|t| if t.is_term() { self.words.get(t.text).copied().unwrap_or_default() } else { Info::default() })
-            .collect()
+        toks.iter().map(|t| self.info(t)).collect()
     }
 
     /// The cue at token `i`, if it is one, with the negation and degree words in the window
@@ -205,7 +199,8 @@ impl SentimentModel {
         } else {
             base * degree
         };
-        let mut evidence = String::new();
+        // One allocation: the words, `+` joins and a value such as `(neg,-1.2)`.
+        let mut evidence = String::with_capacity(toks[first].start.min(t.start).abs_diff(t.end) + 24);
         for k in first..i {
             if infos[k].negation || infos[k].degree > 0.0 {
                 evidence.push_str(toks[k].text);
@@ -302,6 +297,168 @@ impl SentimentModel {
     }
 }
 
+/// The sentiment words of `cfg` with every compound spelled out (the reference the compact
+/// [`WordTable`] reproduces).
+fn spelled_out(cfg: &TextConfig) -> FxMap<String, Info> {
+    let mut words: FxMap<String, Info> = FxMap::default();
+    let neutral: std::collections::HashSet<&str> = cfg.neutral.iter().map(String::as_str).collect();
+    let (lex, negs, degs) = sorted_lists(cfg);
+    for &(w, v) in &lex {
+        if !neutral.contains(w) {
+            words.insert(w.to_string(), Info { lex: v, ..Info::default() });
+        }
+    }
+    // Compounds jieba may keep whole: longest prefix first, never shadowing a listed word.
+    for &(w, v) in &lex {
+        for n in &negs {
+            let key = format!("{n}{w}");
+            if !neutral.contains(key.as_str()) && n.len() < 256 {
+                let info = Info { lex: v, inner_neg: true, prefix_len: n.len() as u8, ..Info::default() };
+                words.entry(key).or_insert(info);
+            }
+        }
+        for &(d, m) in &degs {
+            let key = format!("{d}{w}");
+            if !neutral.contains(key.as_str()) && d.len() < 256 {
+                let info = Info { lex: v, inner_deg: m, prefix_len: d.len() as u8, ..Info::default() };
+                words.entry(key).or_insert(info);
+            }
+        }
+    }
+    for n in &negs {
+        words.entry(n.to_string()).or_default().negation = true;
+    }
+    for &(d, m) in &degs {
+        words.entry(d.to_string()).or_default().degree = m;
+    }
+    for c in &cfg.contrast {
+        words.entry(c.clone()).or_default().contrast = true;
+    }
+    words
+}
+
+/// Words with their weight or multiplier.
+type Weighted<'a> = Vec<(&'a str, f64)>;
+
+/// Lexicon list in order (positive then negative, signed), negations and degree adverbs longest
+/// first: the insertion order of [`spelled_out`].
+fn sorted_lists(cfg: &TextConfig) -> (Weighted<'_>, Vec<&str>, Weighted<'_>) {
+    let mut lex: Vec<(&str, f64)> = Vec::new();
+    lex.extend(cfg.positive.iter().map(|(w, v)| (w.as_str(), *v)));
+    lex.extend(cfg.negative.iter().map(|(w, v)| (w.as_str(), -*v)));
+    let mut negs: Vec<&str> = cfg.negation.iter().map(String::as_str).collect();
+    negs.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let mut degs: Vec<(&str, f64)> = cfg.degree.iter().map(|(w, m)| (w.as_str(), *m)).collect();
+    degs.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    (lex, negs, degs)
+}
+
+fn word_table(cfg: &TextConfig, full: FxMap<String, Info>) -> WordTable {
+    let (lex, negs, degs) = sorted_lists(cfg);
+    let neutral: std::collections::HashSet<&str> = cfg.neutral.iter().map(String::as_str).collect();
+    WordTable::new(full, &lex, &negs, &degs, &neutral)
+}
+
+/// The word table, small enough to stay in cache. Spelled out, the lexicon with every
+/// negation + word and degree + word compound is some 50,000 entries (megabytes, a cache miss or
+/// two per token); instead a compound is looked up as its prefix and its lexicon word, and only the
+/// few entries that reading does not reproduce are stored whole. [`WordTable::new`] builds it from
+/// the spelled-out map and the lookup is exactly that map's (a unit test checks every key).
+struct WordTable {
+    /// Lexicon words, negations, degree adverbs, contrasts, and every compound whose entry differs
+    /// from what [`WordTable::compose`] gives.
+    direct: FxMap<Box<str>, Info>,
+    /// Lexicon word -> (position of its first listing, signed value): the first listing's
+    /// compounds were inserted first, so they win.
+    lex: FxMap<Box<str>, (u32, f64)>,
+    /// Negations, longest first (the insertion order of their compounds).
+    negs: Vec<Box<str>>,
+    /// Degree adverbs and multipliers, longest first.
+    degs: Vec<(Box<str>, f64)>,
+    /// Compounds that are neutral words are not cues.
+    neutral: FxMap<Box<str>, ()>,
+    /// A Bloom filter of the `direct` keys: most tokens are not in it and need no lookup.
+    bloom: Bloom,
+    /// First characters of the negations and degree adverbs: only a token starting with one can
+    /// be a compound.
+    prefix_first: CharSet,
+}
+
+impl WordTable {
+    fn new(
+        full: FxMap<String, Info>,
+        lex: &[(&str, f64)],
+        negs: &[&str],
+        degs: &[(&str, f64)],
+        neutral: &std::collections::HashSet<&str>,
+    ) -> WordTable {
+        let mut first: FxMap<Box<str>, (u32, f64)> = FxMap::default();
+        for (i, &(w, v)) in lex.iter().enumerate() {
+            first.entry(w.into()).or_insert((i as u32, v));
+        }
+        let mut t = WordTable {
+            direct: FxMap::default(),
+            lex: first,
+            negs: negs.iter().filter(|n| n.len() < 256).map(|&n| n.into()).collect(),
+            degs: degs.iter().filter(|d| d.0.len() < 256).map(|&(d, m)| (d.into(), m)).collect(),
+            neutral: neutral.iter().map(|&w| (w.into(), ())).collect(),
+            bloom: Bloom::default(),
+            prefix_first: CharSet::default(),
+        };
+        let firsts: Vec<char> =
+            t.negs.iter().map(|n| &**n).chain(t.degs.iter().map(|d| &*d.0)).filter_map(|p| p.chars().next()).collect();
+        firsts.into_iter().for_each(|c| t.prefix_first.insert(c));
+        for (k, info) in full {
+            if t.compose(&k) != Some(info) {
+                t.bloom.insert(&k);
+                t.direct.insert(k.into(), info);
+            }
+        }
+        t
+    }
+
+    #[inline]
+    fn get(&self, word: &str) -> Option<Info> {
+        if self.bloom.may_contain(word) {
+            if let Some(&info) = self.direct.get(word) {
+                return Some(info);
+            }
+        }
+        if !self.prefix_first.contains(word.chars().next()?) {
+            return None;
+        }
+        self.compose(word)
+    }
+
+    /// The entry of `word` read as negation or degree adverb + lexicon word: of several readings
+    /// the one inserted first (earliest lexicon word, negations before degrees, longest prefix).
+    fn compose(&self, word: &str) -> Option<Info> {
+        let mut best: Option<((u32, u8, usize), Info)> = None;
+        let mut consider = |rest: &str, order: (u8, usize), info: Info| {
+            if let Some(&(idx, v)) = self.lex.get(rest) {
+                let key = (idx, order.0, order.1);
+                if best.as_ref().is_none_or(|b| key < b.0) {
+                    best = Some((key, Info { lex: v, ..info }));
+                }
+            }
+        };
+        for (rank, n) in self.negs.iter().enumerate() {
+            if word.len() > n.len() && word.starts_with(&**n) {
+                let info = Info { inner_neg: true, prefix_len: n.len() as u8, ..Info::default() };
+                consider(&word[n.len()..], (0, rank), info);
+            }
+        }
+        for (rank, (d, m)) in self.degs.iter().enumerate() {
+            if word.len() > d.len() && word.starts_with(&**d) {
+                let info = Info { inner_deg: *m, prefix_len: d.len() as u8, ..Info::default() };
+                consider(&word[d.len()..], (1, rank), info);
+            }
+        }
+        let (_, info) = best?;
+        (!self.neutral.contains_key(word)).then_some(info)
+    }
+}
+
 /// Byte range of tokens start..end.
 fn clause_bytes(toks: &[Tok], start: usize, end: usize) -> (usize, usize) {
     if start >= end {
@@ -324,8 +481,18 @@ fn push_signed_tenths(out: &mut String, v: f64) {
     let tenths = (v * 10.0).round();
     out.push(if tenths < 0.0 { '-' } else { '+' });
     let t = tenths.abs().min(1e15) as u64;
-    let whole = t / 10;
-    out.push_str(&whole.to_string());
+    let mut whole = t / 10;
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    loop {
+        digits[n] = b'0' + (whole % 10) as u8;
+        n += 1;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    out.extend(digits[..n].iter().rev().map(|&d| char::from(d)));
     out.push('.');
     out.push(char::from(b'0' + (t % 10) as u8));
 }
@@ -335,8 +502,21 @@ mod tests {
     use super::push_signed_tenths;
 
     #[test]
+    fn word_table_is_the_spelled_out_map() {
+        let cfg = crate::config::TextConfig::builtin();
+        let (full, table) = super::SentimentModel::tables_for_test(&cfg);
+        assert!(full.len() > 10_000, "{}", full.len());
+        for (k, info) in &full {
+            assert_eq!(table.get(k), Some(*info), "{k}");
+        }
+        for w in ["的", "我", "快递", "不不", "太太", "很", "不是很", "东西", "满意了"] {
+            assert_eq!(table.get(w), full.get(w).copied(), "{w}");
+        }
+    }
+
+    #[test]
     fn tenths_match_format() {
-        for v in [0.0, 1.8, -0.5, -1.25, 2.04, 12.96, -0.04] {
+        for v in [0.0, 1.8, -0.5, -1.25, 2.04, 12.96, -0.04, 123.45, -10.0] {
             let mut s = String::new();
             push_signed_tenths(&mut s, v);
             let want = format!("{:+.1}", (v * 10.0_f64).round() / 10.0);

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use voc_text::{Analysis, Analyzer};
 
-fn check(text: &str) -> Analysis {
+fn check(text: &str) -> Analysis<'_> {
     let a = Analyzer::builtin();
     let r = a.analyze(text);
     assert!((-1.0..=1.0).contains(&r.sentiment.score), "score {}", r.sentiment.score);
