@@ -107,7 +107,9 @@ fn generate_run_and_query_on_s3_match_the_local_run() {
     });
     let manifest: serde_json::Value = serde_json::from_slice(&marker.expect("_SUCCESS exists")).unwrap();
     assert_eq!(manifest["job"], "session_facts");
-    assert_eq!(manifest["date"], "2026-11-01");
+    // session_facts closes D-1: its 2026-11-01 partition was written by the run for 2026-11-02.
+    assert_eq!(manifest["date"], "2026-11-02");
+    assert_eq!(manifest["partition_date"], "2026-11-01");
     assert!(staging.is_empty(), "no staging objects left: {staging:?}");
 
     // The same data generated and run locally gives the same rows.
@@ -120,7 +122,8 @@ fn generate_run_and_query_on_s3_match_the_local_run() {
             &["run", "--all", "--date", d, "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
         ));
     }
-    let q = "SELECT * FROM session_facts ORDER BY session_id; SELECT * FROM kpi_shop_daily ORDER BY dt, shop_id";
+    let q = "SELECT * FROM session_facts ORDER BY session_id; SELECT * FROM kpi_shop_daily ORDER BY dt, shop_id, platform; \
+             SELECT * FROM risk_alerts ORDER BY alert_id; SELECT * FROM qa_deductions ORDER BY session_id, rule_id";
     let remote = voc_s3(moto.port).args(["sql", q, "--format", "csv"]).args(s3).output().unwrap();
     assert_ok(&remote);
     let local = run_in(
