@@ -1,12 +1,12 @@
 -- qa_session_scores: every chat session and call of day $dt, scored.
 -- score = max(0, 100 - sum of points), or 0 when a critical rule is broken.
+-- sorted_list (a voc aggregate) orders the structs by rule_id, their first field.
 WITH per_session AS (
     SELECT
         session_id,
         SUM(points) AS points,
         BOOL_OR(critical) AS critical,
-        array_agg(named_struct('rule_id', rule_id, 'rule_name', rule_name, 'points', points, 'evidence', evidence)
-                  ORDER BY rule_id) AS deductions
+        sorted_list(named_struct('rule_id', rule_id, 'rule_name', rule_name, 'points', points, 'evidence', evidence)) AS deductions
     FROM qa_deductions
     GROUP BY session_id
 )

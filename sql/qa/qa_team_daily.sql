@@ -1,6 +1,7 @@
 -- qa_team_daily: QA of day $dt per team (team_id, shop_id): mean score, sessions,
 -- share below the pass mark ($pass_mark), critical sessions, and how many
 -- sessions broke each rule (rule_counts, ordered by rule id).
+-- sorted_list (a voc aggregate) orders the structs by rule_id, their first field.
 WITH per_rule AS (
     SELECT team_id, shop_id, rule_id, MAX(rule_name) AS rule_name, COUNT(*) AS sessions
     FROM qa_deductions
@@ -9,7 +10,7 @@ WITH per_rule AS (
 ),
 rule_counts AS (
     SELECT team_id, shop_id,
-        array_agg(named_struct('rule_id', rule_id, 'rule_name', rule_name, 'sessions', sessions) ORDER BY rule_id) AS rule_counts
+        sorted_list(named_struct('rule_id', rule_id, 'rule_name', rule_name, 'sessions', sessions)) AS rule_counts
     FROM per_rule
     GROUP BY team_id, shop_id
 ),

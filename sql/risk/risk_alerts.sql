@@ -1,6 +1,11 @@
 -- risk_alerts: alerts raised on the run date. alert_id is a stable hash of
 -- (alert type, rule, subject), so a re-run yields the same ids. Evidence
 -- quotes content_masked only. Kinds and parameters: config/risk.toml.
+--
+-- "The first message of a group" is picked with ROW_NUMBER and lists are
+-- built with string_agg, not with ordered first_value / array_agg: those keep
+-- a slice of every input batch per group and DataFusion 55 charges each group
+-- the whole batch, which exhausts the memory pool on a 1M-message day.
 WITH severity_rank AS (
     SELECT * FROM (VALUES ('critical', 4), ('high', 3), ('medium', 2), ('low', 1)) AS t(severity, rank)
 ),
@@ -14,22 +19,34 @@ word_hits AS (
     FROM customer_msgs m
     CROSS JOIN risk_words w
 ),
-word_alerts AS (
-    -- per session and alert type: every word found, the highest severity, the first message
+word_found AS (
     SELECT
-        h.session_id,
-        h.alert_type,
-        MAX(h.channel) AS channel,
-        MAX(h.shop_id) AS shop_id,
-        MAX(h.customer_id) AS customer_id,
-        MAX(r.rank) AS rank,
-        array_distinct(flatten(array_agg(h.found ORDER BY h.sent_at, h.message_id))) AS words,
-        MIN(h.sent_at) AS first_seen_at,
-        first_value(concat(h.message_id, '：', substr(h.content_masked, 1, 80)) ORDER BY h.sent_at, h.message_id) AS snippet
+        h.*,
+        r.rank,
+        ROW_NUMBER() OVER (PARTITION BY h.session_id, h.alert_type ORDER BY h.sent_at, h.message_id) AS k
     FROM word_hits h
     JOIN severity_rank r ON r.severity = h.severity
     WHERE cardinality(h.found) > 0
-    GROUP BY h.session_id, h.alert_type
+),
+word_alerts AS (
+    -- per session and alert type: every word found (sorted), the highest severity, the first message
+    SELECT
+        g.session_id,
+        g.alert_type,
+        f.channel,
+        f.shop_id,
+        f.customer_id,
+        g.rank,
+        g.words,
+        f.sent_at AS first_seen_at,
+        concat(f.message_id, '：', substr(f.content_masked, 1, 80)) AS snippet
+    FROM (
+        SELECT session_id, alert_type, MAX(rank) AS rank,
+            array_sort(array_distinct(string_to_array(string_agg(array_to_string(found, '	'), '	'), '	'))) AS words
+        FROM word_found
+        GROUP BY session_id, alert_type
+    ) g
+    JOIN word_found f ON f.session_id = g.session_id AND f.alert_type = g.alert_type AND f.k = 1
 ),
 word_alert_rows AS (
     SELECT
@@ -54,31 +71,58 @@ contacts AS (
     FROM call_transcripts
     GROUP BY call_id
 ),
-repeat_alerts AS (
-    SELECT
-        concat('repeat_contact_', CAST(r.window_days AS VARCHAR), 'd') AS alert_type,
-        r.id AS rule_id,
-        r.severity,
-        c.customer_id,
-        c.shop_id,
-        -- the latest contact: where a manager starts reading
-        last_value(c.contact_id ORDER BY c.started_at, c.contact_id) AS session_id,
-        last_value(c.channel ORDER BY c.started_at, c.contact_id) AS channel,
-        concat(
-            CAST(COUNT(*) AS VARCHAR), ' 次联系 / ', CAST(r.window_days AS VARCHAR), ' 天（会话 ',
-            CAST(SUM(CASE WHEN c.channel = 'chat' THEN 1 ELSE 0 END) AS VARCHAR), '，电话 ',
-            CAST(SUM(CASE WHEN c.channel = 'call' THEN 1 ELSE 0 END) AS VARCHAR), '）：',
-            array_to_string(array_agg(c.contact_id ORDER BY c.started_at, c.contact_id), ', ')
-        ) AS evidence,
-        MIN(c.started_at) AS first_seen_at,
-        COUNT(*) AS contacts
+windowed AS (
+    SELECT r.id AS rule_id, r.window_days, r.severity, r.min_contacts, c.*
     FROM contacts c
     JOIN risk_rules r ON r.kind = 'repeat_contact'
     WHERE c.day <= $run_date AND c.day + r.window_days > $run_date
-    GROUP BY r.id, r.window_days, r.severity, r.min_contacts, c.customer_id, c.shop_id
+),
+repeaters AS (
+    -- counting first keeps the ordered aggregates below to the few groups that alert
+    SELECT rule_id, customer_id, shop_id
+    FROM windowed
+    GROUP BY rule_id, min_contacts, customer_id, shop_id
     -- a customer stays on the radar while the window holds min_contacts, even
     -- on a day without a new contact (alert_id differs per run date)
-    HAVING COUNT(*) >= r.min_contacts
+    HAVING COUNT(*) >= min_contacts
+),
+repeat_contacts AS (
+    SELECT
+        w.*,
+        ROW_NUMBER() OVER (PARTITION BY w.rule_id, w.customer_id, w.shop_id ORDER BY w.started_at DESC, w.contact_id DESC) AS from_last
+    FROM windowed w
+    JOIN repeaters g ON g.rule_id = w.rule_id AND g.customer_id = w.customer_id AND g.shop_id = w.shop_id
+),
+repeat_groups AS (
+    SELECT
+        rule_id, customer_id, shop_id,
+        COUNT(*) AS contacts,
+        SUM(CASE WHEN channel = 'chat' THEN 1 ELSE 0 END) AS chats,
+        SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END) AS calls,
+        array_to_string(array_sort(string_to_array(string_agg(contact_id, '	'), '	')), ', ') AS ids,
+        MIN(started_at) AS first_seen_at
+    FROM repeat_contacts
+    GROUP BY rule_id, customer_id, shop_id
+),
+repeat_alerts AS (
+    SELECT
+        concat('repeat_contact_', CAST(l.window_days AS VARCHAR), 'd') AS alert_type,
+        l.rule_id,
+        l.severity,
+        l.customer_id,
+        l.shop_id,
+        -- the latest contact: where a manager starts reading
+        l.contact_id AS session_id,
+        l.channel,
+        concat(
+            CAST(g.contacts AS VARCHAR), ' 次联系 / ', CAST(l.window_days AS VARCHAR), ' 天（会话 ',
+            CAST(g.chats AS VARCHAR), '，电话 ', CAST(g.calls AS VARCHAR), '）：', g.ids
+        ) AS evidence,
+        g.first_seen_at,
+        g.contacts
+    FROM repeat_contacts l
+    JOIN repeat_groups g ON g.rule_id = l.rule_id AND g.customer_id = l.customer_id AND g.shop_id = l.shop_id
+    WHERE l.from_last = 1
 ),
 escalations AS (
     SELECT
@@ -90,31 +134,41 @@ escalations AS (
     FROM customer_msgs m
 ),
 escalation_alerts AS (
+    -- the first message where the fall happened
     SELECT
         'negative_escalation' AS alert_type,
-        r.id AS rule_id,
-        r.severity,
-        MAX(e.customer_id) AS customer_id,
-        MAX(e.shop_id) AS shop_id,
-        e.session_id,
-        MAX(e.channel) AS channel,
-        first_value(concat('情绪 ', CAST(round(e.best_before, 2) AS VARCHAR), ' → ', CAST(round(e.sentiment, 2) AS VARCHAR), '：',
-                           e.message_id, '：', substr(e.content_masked, 1, 80)) ORDER BY e.sent_at, e.message_id) AS evidence,
-        MIN(e.sent_at) AS first_seen_at,
+        rule_id,
+        severity,
+        customer_id,
+        shop_id,
+        session_id,
+        channel,
+        concat('情绪 ', CAST(round(best_before, 2) AS VARCHAR), ' → ', CAST(round(sentiment, 2) AS VARCHAR), '：',
+               message_id, '：', substr(content_masked, 1, 80)) AS evidence,
+        sent_at AS first_seen_at,
         CAST(NULL AS BIGINT) AS contacts
-    FROM escalations e
-    JOIN risk_rules r ON r.kind = 'negative_escalation'
-    WHERE e.best_before >= r.from_at_least AND e.sentiment <= r.to_at_most
-    GROUP BY r.id, r.severity, e.session_id
+    FROM (
+        SELECT e.*, r.id AS rule_id, r.severity,
+            ROW_NUMBER() OVER (PARTITION BY r.id, e.session_id ORDER BY e.sent_at, e.message_id) AS k
+        FROM escalations e
+        JOIN risk_rules r ON r.kind = 'negative_escalation'
+        WHERE e.best_before >= r.from_at_least AND e.sentiment <= r.to_at_most
+    ) x
+    WHERE k = 1
 ),
 complaint_sessions AS (
-    SELECT session_id, MAX(channel) AS channel, MAX(shop_id) AS shop_id, MAX(customer_id) AS customer_id,
-        MIN(sent_at) AS first_seen_at,
-        first_value(concat(message_id, '：', substr(content_masked, 1, 80)) ORDER BY sent_at, message_id) AS snippet
-    FROM customer_msgs
-    WHERE intent = 'complaint'
-       OR session_id IN (SELECT session_id FROM word_alerts WHERE alert_type = 'high_risk_complaint')
-    GROUP BY session_id
+    -- the session's first complaint message (or its first message, for a high-risk word session)
+    SELECT session_id, channel, shop_id, customer_id, sent_at AS first_seen_at,
+        concat(message_id, '：', substr(content_masked, 1, 80)) AS snippet
+    FROM (
+        SELECT m.*,
+            ROW_NUMBER() OVER (PARTITION BY m.session_id
+                               ORDER BY CASE WHEN m.intent = 'complaint' THEN 0 ELSE 1 END, m.sent_at, m.message_id) AS k
+        FROM customer_msgs m
+        WHERE m.session_id IN (SELECT session_id FROM customer_msgs WHERE intent = 'complaint')
+           OR m.session_id IN (SELECT session_id FROM word_alerts WHERE alert_type = 'high_risk_complaint')
+    ) x
+    WHERE k = 1
 ),
 vip_alerts AS (
     SELECT

@@ -215,7 +215,7 @@ pub async fn register_window(
     register_root(ctx, root);
     let start = dates.first().expect("non-empty window").format("%Y-%m-%d").to_string();
     let end = dates.last().expect("non-empty window").format("%Y-%m-%d").to_string();
-    let format = Arc::new(ParquetFormat::default());
+    let format = parquet_format(ctx);
     let file_schema = match (&scanned.schema, fallback_schema) {
         (Some(_), _) => {
             let state = ctx.state();
@@ -239,6 +239,12 @@ pub async fn register_window(
         .map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
     ctx.register_table(reference, df.into_view()).map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
     Ok(())
+}
+
+/// The Parquet format with the session's Parquet options (a bare
+/// `ParquetFormat::default()` has its own, e.g. Utf8View strings).
+pub fn parquet_format(ctx: &SessionContext) -> Arc<ParquetFormat> {
+    Arc::new(ParquetFormat::default().with_options(ctx.state().table_options().parquet.clone()))
 }
 
 /// A Hive-partitioned Parquet table at `<root>/<table>/` with `dt` as a

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::common::TableReference;
-use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::DFParser;
@@ -105,7 +104,7 @@ async fn register_all_partitions(
     let Some(newest) = files.iter().max_by(|a, b| a.location.cmp(&b.location)) else {
         return Ok(false);
     };
-    let format = Arc::new(ParquetFormat::default());
+    let format = crate::catalog::parquet_format(ctx);
     let schema = format
         .infer_schema(&ctx.state(), root.store(), std::slice::from_ref(newest))
         .await

@@ -42,6 +42,15 @@ pub fn new_session(cfg: &Config) -> Result<SessionContext> {
     // Spans let planning errors point at a line and column of the SQL file.
     sc.options_mut().sql_parser.collect_spans = true;
     sc.options_mut().execution.time_zone = Some(cfg.timezone.name().to_string());
+    // Strings stay Utf8 rather than Utf8View (read from Parquet, and VARCHAR
+    // in SQL): a view array's rows point into large data buffers that `take`
+    // and repartitioning share between batches, and the memory pool charges
+    // every sort and join that holds such a batch for the whole buffers. On a
+    // 1M-message day that over-count (GBs reserved, ~0.6 GB resident)
+    // exhausted engine.memory_limit. With plain strings the charge is what
+    // is held.
+    sc.options_mut().execution.parquet.schema_force_view_types = false;
+    sc.options_mut().sql_parser.map_string_types_to_utf8view = false;
     let mut ctx = SessionContext::new_with_config_rt(sc, runtime);
     voc_udf::register_all(&mut ctx, analyzer(&cfg.project_dir)?)
         .map_err(|e| VocError::internal(format!("registering voc's functions: {e}")))?;

@@ -25,6 +25,7 @@ mod segment;
 mod sentiment;
 mod sentiment_evidence;
 mod sentiment_label;
+mod sorted_list;
 mod tags;
 mod top_terms;
 
@@ -61,7 +62,7 @@ pub fn scalar_udfs(analyzer: Arc<Analyzer>) -> Vec<ScalarUDF> {
 
 /// Every aggregate function.
 pub fn aggregate_udfs() -> Vec<AggregateUDF> {
-    vec![top_terms::TopTerms::udaf()]
+    vec![top_terms::TopTerms::udaf(), sorted_list::SortedList::udaf()]
 }
 
 /// Registers every voc function with a session (or any function registry).
