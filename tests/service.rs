@@ -28,16 +28,6 @@ impl Score {
     }
 }
 
-/// Runs one SQL query through `voc sql` and returns its JSON rows.
-fn query(input: &Path, output: &Path, q: &str) -> Vec<serde_json::Value> {
-    let o = run_in(
-        &repo(),
-        &["sql", q, "--format", "json", "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
-    );
-    assert_ok(&o);
-    serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap().as_array().unwrap().clone()
-}
-
 /// Compares the keys of a truth query with the keys of an output query (both
 /// `SELECT DISTINCT <same columns>`).
 fn compare(input: &Path, output: &Path, name: &'static str, truth: &str, found: &str, on: &[&str]) -> Score {
@@ -59,26 +49,12 @@ fn compare(input: &Path, output: &Path, name: &'static str, truth: &str, found: 
 #[test]
 fn thirty_days_day_by_day_find_every_planted_violation_and_alert() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("input");
-    let output = tmp.path().join("output");
-    let o = voc()
-        .args(["generate", "--out", input.to_str().unwrap(), "--start", START, "--days", &DAYS.to_string()])
-        .args(["--shops", "3", "--customers", "1200", "--seed", "11"])
-        .output()
-        .unwrap();
-    assert_ok(&o);
-
     // Day by day, as a scheduler runs it: each run writes message_insights and
     // risk_alerts for D, and closes D-1 for session_facts, qa and service_kpi.
+    let (input, output) =
+        generate_and_run_daily(tmp.path(), START, DAYS, &["--shops", "3", "--customers", "1200", "--seed", "11"]);
     let start = chrono::NaiveDate::parse_from_str(START, "%Y-%m-%d").unwrap();
     let days: Vec<String> = (0..DAYS).map(|k| (start + chrono::Duration::days(k as i64)).to_string()).collect();
-    for d in &days {
-        let o = run_in(
-            &repo(),
-            &["run", "--all", "--date", d, "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
-        );
-        assert_ok(&o);
-    }
     for d in &days {
         for t in ["message_insights", "risk_alerts"] {
             assert!(output.join(format!("{t}/dt={d}/_SUCCESS")).is_file(), "{t} {d}");

@@ -189,3 +189,36 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// Runs one SQL query through `voc sql` over `input` and `output`; returns its JSON rows.
+pub fn query(input: &Path, output: &Path, q: &str) -> Vec<serde_json::Value> {
+    let o = run_in(
+        &repo(),
+        &["sql", q, "--format", "json", "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
+    );
+    assert_ok(&o);
+    serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap().as_array().unwrap().clone()
+}
+
+/// Generates `days` days from `start` with the given generator flags, then runs
+/// `voc run --all` for each day in order, as a scheduler would.
+pub fn generate_and_run_daily(dir: &Path, start: &str, days: u32, flags: &[&str]) -> (PathBuf, PathBuf) {
+    let input = dir.join("input");
+    let output = dir.join("output");
+    let o = voc()
+        .args(["generate", "--out", input.to_str().unwrap(), "--start", start, "--days", &days.to_string()])
+        .args(flags)
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    let first = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+    for k in 0..days {
+        let d = (first + chrono::Duration::days(k as i64)).to_string();
+        let o = run_in(
+            &repo(),
+            &["run", "--all", "--date", &d, "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()],
+        );
+        assert_ok(&o);
+    }
+    (input, output)
+}

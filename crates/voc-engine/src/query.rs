@@ -124,7 +124,12 @@ pub async fn run_statements(ctx: &SessionContext, text: &str) -> Result<Vec<Vec<
         let state = ctx.state();
         let plan = state.statement_to_plan(stmt).await.map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
         let df = ctx.execute_logical_plan(plan).await.map_err(|e| sql_error(ErrorKind::Config, where_, text, &e))?;
-        let batches = df.collect().await.map_err(|e| sql_error(ErrorKind::Internal, where_, text, &e))?;
+        let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
+        let mut batches = df.collect().await.map_err(|e| sql_error(ErrorKind::Internal, where_, text, &e))?;
+        // A query without rows still has columns: show them (an empty JSON array, a CSV header).
+        if batches.is_empty() && !schema.fields().is_empty() {
+            batches.push(RecordBatch::new_empty(schema));
+        }
         out.push(batches);
     }
     Ok(out)

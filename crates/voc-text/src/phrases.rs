@@ -38,6 +38,12 @@ impl PhraseSetBuilder {
             .expect("phrase automaton builds");
         let ascii_edges =
             self.phrases.iter().map(|p| (p.starts_with(is_alnum_ascii), p.ends_with(is_alnum_ascii))).collect();
+        if std::env::var("VOC_PHRASE_STATS").is_ok() {
+            eprintln!("phrases {} mem {}", self.phrases.len(), ac.memory_usage());
+            for p in &self.phrases {
+                eprintln!("P\t{p}");
+            }
+        }
         PhraseSet { ac, ascii_edges }
     }
 }
