@@ -213,3 +213,107 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
         ]
     );
 }
+
+#[test]
+fn the_hand_written_insight_day_gives_the_hand_computed_rules_and_cause_shares() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Thresholds low enough for five baskets.
+    let project = copy_project(dir);
+    std::fs::write(
+        project.join("config/basket_rules.toml"),
+        "[[thresholds]]\nmin_orders = 1\nmin_support = 0.0\nmin_confidence = 0.0\n",
+    )
+    .unwrap();
+    let sql = std::fs::read_to_string(repo().join("tests/fixtures/insights_day.sql")).unwrap();
+    let voc_here = || {
+        let mut c = voc();
+        c.current_dir(dir).arg("--project").arg(&project);
+        c
+    };
+    assert_ok(&voc_here().args(["sql", "--", &sql]).output().unwrap());
+    for (job, d) in [("message_insights", D), ("message_insights", N), ("return_root_causes", N), ("basket_rules", D)] {
+        assert_ok(&voc_here().args(["run", job, "--date", d, "--input", "in", "--output", "out"]).output().unwrap());
+    }
+    let rows = |q: &str| -> Vec<Value> {
+        let o = voc_here().args(["sql", q, "--format", "json", "--input", "in", "--output", "out"]).output().unwrap();
+        assert_ok(&o);
+        serde_json::from_str::<Value>(stdout(&o).trim()).unwrap().as_array().unwrap().clone()
+    };
+
+    let rules = rows(&format!("SELECT * FROM basket_rules WHERE dt = '{D}' ORDER BY antecedent, consequent"));
+    let got: Vec<(String, f64, f64, f64)> = rules
+        .iter()
+        .map(|r| {
+            (
+                format!("{}>{}", r["antecedent"].as_str().unwrap(), r["consequent"].as_str().unwrap()),
+                r["support"].as_f64().unwrap(),
+                r["confidence"].as_f64().unwrap(),
+                r["lift"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("A>B", 0.4, 2.0 / 3.0, 10.0 / 9.0),
+        ("B>A", 0.4, 2.0 / 3.0, 10.0 / 9.0),
+        ("B>C", 0.2, 1.0 / 3.0, 5.0 / 6.0),
+        ("C>B", 0.2, 0.5, 5.0 / 6.0),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((name, s, c, l), (wn, ws, wc, wl)) in got.iter().zip(want) {
+        assert_eq!(name, wn);
+        assert!((s - ws).abs() < 1e-9 && (c - wc).abs() < 1e-9 && (l - wl).abs() < 1e-9, "{name}: {s} {c} {l}");
+    }
+
+    let causes =
+        rows(&format!("SELECT refund_id, cause, cause_source FROM refund_causes WHERE dt = '{D}' ORDER BY refund_id"));
+    let got: Vec<String> = causes
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["refund_id"].as_str().unwrap(),
+                r["cause"].as_str().unwrap(),
+                r["cause_source"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "R1 quality reason_code",
+            "R2 size reason_text",
+            "R3 colour_difference chat",
+            "R4 wrong_item reason_code",
+            "R5 size reason_code",
+            "R6 unknown none",
+        ]
+    );
+    let shares = rows(&format!(
+        "SELECT product_id, sku_id, cause, refunds, share, CAST(amount AS DOUBLE) AS amount FROM return_root_causes WHERE dt = '{D}' ORDER BY product_id, sku_id, cause"
+    ));
+    let got: Vec<String> = shares
+        .iter()
+        .map(|r| {
+            format!(
+                "{}/{} {} {} {:.3} {}",
+                r["product_id"].as_str().unwrap(),
+                r["sku_id"].as_str().unwrap(),
+                r["cause"].as_str().unwrap(),
+                r["refunds"],
+                r["share"].as_f64().unwrap(),
+                r["amount"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "A/A-1 quality 1 0.200 100.0",
+            "A/A-1 size 2 0.400 200.0",
+            "A/A-2 colour_difference 1 0.200 80.0",
+            "A/A-2 wrong_item 1 0.200 80.0",
+            "B/B-1 unknown 1 1.000 50.0",
+        ]
+    );
+}

@@ -10,8 +10,10 @@ from airflow import DAG
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 
 JOBS = {
+    "basket_rules": [],
     "message_insights": [],
     "qa": ["session_facts", "message_insights"],
+    "return_root_causes": ["message_insights"],
     "risk": ["message_insights"],
     "service_kpi": ["session_facts", "qa", "message_insights"],
     "session_facts": ["message_insights"],
