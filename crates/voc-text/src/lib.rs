@@ -213,42 +213,6 @@ impl Analyzer {
         self.sentiment.with_infos(&p.toks, |infos| self.core(text, &p, infos))
     }
 
-    #[doc(hidden)]
-    pub fn parts_tmp(&self, text: &str, which: u32) -> usize {
-        match which {
-            0 => self.seg.tokens(text).len(),
-            1 => self.phrases.scan(text).len(),
-            2 => {
-                let p = self.pass(text);
-                p.toks.len() + p.hits.len()
-            }
-            3 => {
-                let p = self.pass(text);
-                self.sentiment.with_infos(&p.toks, |i| i.len())
-            }
-            4 => {
-                let p = self.pass(text);
-                self.sentiment.with_infos(&p.toks, |i| self.sentiment.analyze(&p.toks, i, &p.hits).evidence.len())
-            }
-            5 => self.pii.find(text).len(),
-            6 => {
-                let f = self.pii.find(text);
-                pii::PiiScanner::mask(text, &f).len()
-            }
-            7 => self.orders.extract(text).len(),
-            8 => {
-                let h = self.phrases.scan(text);
-                self.intent.classify(&h).evidence.len()
-            }
-            9 => {
-                let h = self.phrases.scan(text);
-                self.tags.tags(text, &h, &self.negator).len()
-            }
-            10 => self.jieba().cut(text, true).len(),
-            _ => 0,
-        }
-    }
-
     fn core<'a>(&self, text: &'a str, p: &Pass<'a>, infos: &[sentiment::Info]) -> CoreAnalysis<'a> {
         let found = self.pii.find(text);
         CoreAnalysis {

@@ -49,13 +49,18 @@ pub(crate) struct SentimentModel {
     words: WordTable,
     /// phrase id -> (emoji, weight).
     emoji: FxMap<u32, (String, f64)>,
-    /// Phrase ids of review-for-cash offers (好评返现): then 好评 / 五星 are bait, not praise.
-    spam: Vec<u32>,
-    /// Phrase ids of yes/no question forms (是不是, 有没有 …).
-    a_not_a: Vec<u32>,
-    /// Phrase ids of rhetorical question words (为什么, 凭什么 …).
-    rhetorical: Vec<u32>,
+    /// Phrase id -> its roles here ([`SPAM`], [`A_NOT_A`], [`RHETORICAL`], [`EMOJI`] bits): one
+    /// load a hit instead of a search of each list.
+    roles: Vec<u8>,
 }
+
+/// A review-for-cash offer (好评返现): then 好评 / 五星 are bait, not praise.
+const ROLE_SPAM: u8 = 1;
+/// A yes/no question form (是不是, 有没有 …).
+const ROLE_A_NOT_A: u8 = 2;
+/// A rhetorical question word (为什么, 凭什么 …).
+const ROLE_RHETORICAL: u8 = 4;
+const ROLE_EMOJI: u8 = 8;
 
 /// What the rules know about one token.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -102,10 +107,18 @@ impl SentimentModel {
                 emoji.insert(id, (e.clone(), *v));
             }
         }
-        let spam = SPAM.iter().filter_map(|w| phrases.add(w)).collect();
-        let a_not_a = A_NOT_A.iter().filter_map(|w| phrases.add(w)).collect();
-        let rhetorical = RHETORICAL.iter().filter_map(|w| phrases.add(w)).collect();
-        SentimentModel { words, emoji, spam, a_not_a, rhetorical }
+        let mut roles: Vec<u8> = Vec::new();
+        let mut mark = |id: u32, role: u8| {
+            if roles.len() <= id as usize {
+                roles.resize(id as usize + 1, 0);
+            }
+            roles[id as usize] |= role;
+        };
+        emoji.keys().for_each(|&id| mark(id, ROLE_EMOJI));
+        for (list, role) in [(SPAM, ROLE_SPAM), (A_NOT_A, ROLE_A_NOT_A), (RHETORICAL, ROLE_RHETORICAL)] {
+            list.iter().filter_map(|w| phrases.add(w)).for_each(|id| mark(id, role));
+        }
+        SentimentModel { words, emoji, roles }
     }
 
     #[cfg(test)]
@@ -225,12 +238,9 @@ impl SentimentModel {
         let mut total = 0.0;
         let mut mult = 1.0;
         let mut evidence = Vec::new();
-        let spam = hits.iter().any(|h| self.spam.contains(&h.id));
-        // Byte ranges of question forms and rhetorical words, to test each clause against.
-        let a_not_a: Vec<(usize, usize)> =
-            hits.iter().filter(|h| self.a_not_a.contains(&h.id)).map(|h| (h.start, h.end)).collect();
-        let rhetorical_at: Vec<(usize, usize)> =
-            hits.iter().filter(|h| self.rhetorical.contains(&h.id)).map(|h| (h.start, h.end)).collect();
+        let role = |h: &Hit| self.roles.get(h.id as usize).copied().unwrap_or(0);
+        let all_roles = hits.iter().fold(0, |r, h| r | role(h));
+        let spam = all_roles & ROLE_SPAM != 0;
         if spam {
             evidence.push("好评返现→praise for cash ignored".to_string());
         }
@@ -242,9 +252,11 @@ impl SentimentModel {
             }
             // Include the break so "?" is seen; the clause proper is start..end.
             let (lo, hi) = clause_bytes(toks, start, end);
-            let inside = |spans: &[(usize, usize)]| spans.iter().any(|&(s, e)| lo <= s && e <= hi);
-            let question = is_question(toks, start, end) || (start < end && inside(&a_not_a));
-            let rhetorical = question && inside(&rhetorical_at);
+            // A question form or rhetorical word within the clause's bytes.
+            let inside =
+                |r: u8| all_roles & r != 0 && hits.iter().any(|h| role(h) & r != 0 && lo <= h.start && h.end <= hi);
+            let question = is_question(toks, start, end) || (start < end && inside(ROLE_A_NOT_A));
+            let rhetorical = question && inside(ROLE_RHETORICAL);
             for i in start..end {
                 if infos[i].contrast && total != 0.0 && mult == 1.0 {
                     total *= CONTRAST_BEFORE;
@@ -278,7 +290,11 @@ impl SentimentModel {
 
     /// Emoji weights; an emoji inside a longer one (❤ in ❤️) counts once.
     fn add_emoji(&self, hits: &[Hit], total: &mut f64, evidence: &mut Vec<String>) {
-        let mut mine: Vec<&Hit> = hits.iter().filter(|h| self.emoji.contains_key(&h.id)).collect();
+        let is_emoji = |h: &&Hit| self.roles.get(h.id as usize).is_some_and(|r| r & ROLE_EMOJI != 0);
+        if !hits.iter().any(|h| is_emoji(&h)) {
+            return;
+        }
+        let mut mine: Vec<&Hit> = hits.iter().filter(is_emoji).collect();
         mine.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         let mut covered_to = 0;
         for h in mine {
