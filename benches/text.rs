@@ -13,6 +13,13 @@
 //! 1.9x before any rule runs or any output string is allocated. Reaching 1.5x needs a cheaper
 //! phrase matcher than the DFA and fewer per-row allocations in the rule outputs.
 //!
+//! Then (3d24c96) the DFA became a character trie (scan alone 0.48x -> 0.42x, tokens + scan
+//! 1.91x -> 1.87x) and sentiment reads phrase roles from one byte per id: `analyze_core` ~6.1-6.5x
+//! against 6.5-6.6x for 0578d1e in interleaved runs, within the noise. The extra cost is spread
+//! out, per row in multiples of cut: typed tokens 0.25, phrase scan 0.4-0.6 (it and jieba evict
+//! each other's tables), per-token sentiment lookups 0.4, sentiment rules and evidence strings
+//! 0.8-1.0, PII 0.7, intent 0.4, tags 0.3, order ids 0.2. No single step is worth 1.5x.
+//!
 //! Run: `cargo bench -p voc-text --bench text`. `VOC_BENCH_ONLY=core|analyze|sentiment|…` times
 //! one function alone (for a profiler); `VOC_BENCH_ITERATIONS=n` repeats each timing n times.
 
