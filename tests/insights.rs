@@ -119,3 +119,60 @@ fn return_causes_and_basket_rules_recover_what_was_planted() {
     assert_eq!(orders["partitions"].as_array().unwrap().len(), 12);
     assert_eq!(orders["missing_partitions"].as_array().unwrap().len(), 78);
 }
+
+#[test]
+fn hot_questions_rank_the_planted_questions_in_the_planted_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("input");
+    let output = tmp.path().join("output");
+    let o = voc()
+        .args(["generate", "--out", input.to_str().unwrap(), "--start", "2026-11-01", "--days", "7"])
+        .args(["--shops", "8", "--customers", "40000", "--seed", "9"])
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    let roots = ["--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()];
+    for d in 1..=7 {
+        let date = format!("2026-11-{d:02}");
+        assert_ok(&run_in(&repo(), &[&["run", "message_insights", "--date", &date][..], &roots[..]].concat()));
+    }
+    assert_ok(&run_in(&repo(), &[&["run", "hot_questions", "--date", "2026-11-07"][..], &roots[..]].concat()));
+    // Our rank of each planted question (by its normalised form), per category, in our order.
+    let rows = query(
+        &input,
+        &output,
+        &format!(
+            "WITH t AS (SELECT category, normalize_question(question) AS q, planted_rank FROM '{}/_truth/hot_questions/part-00000.parquet'), \
+                  n AS (SELECT category, SUM(sessions) AS sessions FROM hot_questions WHERE \"window\" = '7d' GROUP BY category) \
+             SELECT h.category, n.sessions, h.rank, COALESCE(t.planted_rank, -1) AS planted \
+             FROM hot_questions h JOIN n ON n.category = h.category \
+             LEFT JOIN t ON t.category = h.category AND t.q = h.question \
+             WHERE h.\"window\" = '7d' AND h.category <> '未识别' ORDER BY h.category, h.rank",
+            input.display()
+        ),
+    );
+    let mut by_cat: BTreeMap<String, (u64, Vec<i64>)> = BTreeMap::new();
+    for r in &rows {
+        let e = by_cat.entry(r["category"].as_str().unwrap().to_string()).or_default();
+        e.0 = r["sessions"].as_u64().unwrap();
+        e.1.push(r["planted"].as_i64().unwrap());
+    }
+    let mut exact_top5 = 0;
+    for (cat, (sessions, planted)) in &by_cat {
+        eprintln!("{cat}: {sessions} question-sessions, planted ranks in our order {planted:?}");
+        if *sessions >= 1000 {
+            assert_eq!(planted[..5], [1, 2, 3, 4, 5], "{cat}: the top 5 in the planted order");
+            exact_top5 += 1;
+        } else if *sessions >= 150 {
+            assert_eq!(planted[..2], [1, 2], "{cat}: the top 2 in the planted order");
+        }
+    }
+    assert!(exact_top5 >= 3, "enough categories with 1000 question-sessions to check the top 5");
+    // The day view exists beside the 7-day view, at most top_n (10) a category.
+    let r = &query(
+        &input,
+        &output,
+        "SELECT COUNT(*) AS n, MAX(rank) AS r FROM hot_questions WHERE \"window\" = '1d' AND dt = '2026-11-07'",
+    )[0];
+    assert!(r["n"].as_u64().unwrap() > 0 && r["r"].as_u64().unwrap() <= 10);
+}

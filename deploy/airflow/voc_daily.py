@@ -11,6 +11,7 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 
 JOBS = {
     "basket_rules": [],
+    "hot_questions": ["message_insights"],
     "message_insights": [],
     "qa": ["session_facts", "message_insights"],
     "return_root_causes": ["message_insights"],
