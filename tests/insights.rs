@@ -121,7 +121,7 @@ fn return_causes_and_basket_rules_recover_what_was_planted() {
 }
 
 #[test]
-fn hot_questions_rank_the_planted_questions_in_the_planted_order() {
+fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("input");
     let output = tmp.path().join("output");
@@ -168,6 +168,40 @@ fn hot_questions_rank_the_planted_questions_in_the_planted_order() {
         }
     }
     assert!(exact_top5 >= 3, "enough categories with 1000 question-sessions to check the top 5");
+    // Pre-sale loss over the same days: the consulting customers found, and whether they bought (T+1).
+    for d in 2..=7 {
+        let date = format!("2026-11-{d:02}");
+        for job in ["session_facts", "presale_loss"] {
+            assert_ok(&run_in(&repo(), &[&["run", job, "--date", &date][..], &roots[..]].concat()));
+        }
+    }
+    let r = &query(
+        &input,
+        &output,
+        &format!(
+            "WITH t AS (SELECT customer_id, shop_id, dt, MAX(CASE WHEN order_id IS NOT NULL THEN 1 ELSE 0 END) AS conv \
+                        FROM '{}/_truth/presale_conversions/part-00000.parquet' WHERE dt < '2026-11-07' GROUP BY 1, 2, 3) \
+             SELECT COUNT(*) AS truth, SUM(CASE WHEN l.customer_id IS NOT NULL THEN 1 ELSE 0 END) AS found, \
+                    SUM(CASE WHEN t.conv = 1 AND l.customer_id IS NOT NULL THEN 1 ELSE 0 END) AS conv_found, \
+                    SUM(CASE WHEN t.conv = 1 AND l.converted THEN 1 ELSE 0 END) AS conv_right, \
+                    SUM(CASE WHEN t.conv = 0 AND l.converted THEN 1 ELSE 0 END) AS conv_extra \
+             FROM t LEFT JOIN presale_losses l ON l.customer_id = t.customer_id AND l.shop_id = t.shop_id AND l.dt = t.dt",
+            input.display()
+        ),
+    )[0];
+    let n = |k: &str| r[k].as_f64().unwrap();
+    eprintln!(
+        "presale: {} planted consulting customers, found {:.3}; planted conversions among them marked converted {:.3}; \
+         converted without a planted conversion {}",
+        n("truth"),
+        n("found") / n("truth"),
+        n("conv_right") / n("conv_found"),
+        n("conv_extra")
+    );
+    assert!(n("found") / n("truth") >= 0.6);
+    assert!(n("conv_right") / n("conv_found") >= 0.95);
+    assert!(n("conv_extra") / (n("conv_right") + n("conv_extra")) <= 0.05);
+
     // The day view exists beside the 7-day view, at most top_n (10) a category.
     let r = &query(
         &input,

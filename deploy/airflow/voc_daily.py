@@ -13,6 +13,7 @@ JOBS = {
     "basket_rules": [],
     "hot_questions": ["message_insights"],
     "message_insights": [],
+    "presale_loss": ["session_facts", "message_insights"],
     "qa": ["session_facts", "message_insights"],
     "return_root_causes": ["message_insights"],
     "risk": ["message_insights"],
