@@ -202,6 +202,25 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
     assert!(n("conv_right") / n("conv_found") >= 0.95);
     assert!(n("conv_extra") / (n("conv_right") + n("conv_extra")) <= 0.05);
 
+    // The product issue pool over the same week: every row adds up and carries evidence.
+    assert_ok(&run_in(&repo(), &[&["run", "product_issue_pool", "--date", "2026-11-07"][..], &roots[..]].concat()));
+    let r = &query(
+        &input,
+        &output,
+        "SELECT COUNT(*) AS n, \
+                SUM(CASE WHEN mentions <> chat_mentions + call_mentions + review_mentions THEN 1 ELSE 0 END) AS bad_sum, \
+                SUM(CASE WHEN negative_rate < 0 OR negative_rate > 1 THEN 1 ELSE 0 END) AS bad_rate, \
+                SUM(CASE WHEN negative_mentions > 0 AND (example_evidence IS NULL OR cardinality(example_evidence) = 0) THEN 1 ELSE 0 END) AS no_evidence, \
+                SUM(review_mentions) AS reviews, SUM(chat_mentions) AS chats \
+         FROM product_issue_pool WHERE dt = '2026-11-07'",
+    )[0];
+    eprintln!("product_issue_pool: {r}");
+    assert!(r["n"].as_u64().unwrap() > 100);
+    assert!(r["reviews"].as_u64().unwrap() > 0 && r["chats"].as_u64().unwrap() > 0);
+    for k in ["bad_sum", "bad_rate", "no_evidence"] {
+        assert_eq!(r[k].as_u64().unwrap(), 0, "{k}");
+    }
+
     // The day view exists beside the 7-day view, at most top_n (10) a category.
     let r = &query(
         &input,

@@ -14,6 +14,7 @@ JOBS = {
     "hot_questions": ["message_insights"],
     "message_insights": [],
     "presale_loss": ["session_facts", "message_insights"],
+    "product_issue_pool": ["message_insights"],
     "qa": ["session_facts", "message_insights"],
     "return_root_causes": ["message_insights"],
     "risk": ["message_insights"],
