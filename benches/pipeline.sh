@@ -31,7 +31,7 @@ echo "voc run --all --date 2026-11-10: wall $wall, peak RSS $((rss / 1024)) MB"
 python3 - "$work/out" <<'PY'
 import json, pathlib, sys
 out = pathlib.Path(sys.argv[1])
-print(f"{'job':<18}{'partition':<12}{'rows read':>12}{'rows written':>14}{'seconds':>9}{'rows read/s':>13}")
+print(f"{'job':<20}{'partition':<12}{'rows read':>12}{'rows written':>14}{'seconds':>9}{'rows read/s':>13}")
 seen = set()
 for m in sorted(out.glob("*/dt=*/_SUCCESS")):
     j = json.loads(m.read_text())
@@ -41,5 +41,5 @@ for m in sorted(out.glob("*/dt=*/_SUCCESS")):
     read = sum(i["rows"] for i in j["inputs"])
     wrote = sum(o["rows"] for o in j["outputs"])
     s = j["timings_ms"]["total_before_commit"] / 1000  # the manifest is written before the commit step
-    print(f"{j['job']:<18}{j['partition_date']:<12}{read:>12,}{wrote:>14,}{s:>9.2f}{read / s:>13,.0f}")
+    print(f"{j['job']:<20}{j['partition_date']:<12}{read:>12,}{wrote:>14,}{s:>9.2f}{read / s:>13,.0f}")
 PY
