@@ -221,6 +221,30 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
         assert_eq!(r[k].as_u64().unwrap(), 0, "{k}");
     }
 
+    // Customer profiles as of 2026-11-06 (run for 11-07): scores are quintiles, the segment
+    // follows the documented rule, tags follow config/customer_tags.toml, churn risk is in [0, 1].
+    assert_ok(&run_in(&repo(), &[&["run", "customer_profile", "--date", "2026-11-07"][..], &roots[..]].concat()));
+    let r = &query(
+        &input,
+        &output,
+        "WITH p AS (SELECT * FROM customer_profile WHERE dt = '2026-11-06'), \
+              b AS (SELECT * FROM p WHERE frequency > 0), \
+              m AS (SELECT AVG(recency_days) AS r, AVG(frequency) AS f, AVG(monetary) AS mo FROM b), \
+              e AS (SELECT b.*, concat(CASE WHEN b.monetary > m.mo THEN '重要' ELSE '一般' END, \
+                      CASE WHEN b.recency_days < m.r AND b.frequency > m.f THEN '价值' WHEN b.recency_days < m.r THEN '发展' \
+                           WHEN b.frequency > m.f THEN '保持' ELSE '挽留' END) AS want FROM b CROSS JOIN m) \
+         SELECT (SELECT COUNT(*) FROM b) AS buyers, \
+                (SELECT COUNT(*) FROM b WHERE r_score NOT BETWEEN 1 AND 5 OR f_score NOT BETWEEN 1 AND 5 OR m_score NOT BETWEEN 1 AND 5) AS bad_scores, \
+                (SELECT COUNT(*) FROM e WHERE rfm_segment <> want) AS bad_segments, \
+                (SELECT COUNT(*) FROM p WHERE churn_risk < 0 OR churn_risk > 1) AS bad_churn, \
+                (SELECT COUNT(*) FROM p WHERE array_has(tags, '频繁退货') <> (refunds >= 2 AND refund_rate >= 0.3)) AS bad_tags",
+    )[0];
+    eprintln!("customer_profile: {r}");
+    assert!(r["buyers"].as_u64().unwrap() > 1000);
+    for k in ["bad_scores", "bad_segments", "bad_churn", "bad_tags"] {
+        assert_eq!(r[k].as_u64().unwrap(), 0, "{k}");
+    }
+
     // The day view exists beside the 7-day view, at most top_n (10) a category.
     let r = &query(
         &input,

@@ -11,6 +11,7 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 
 JOBS = {
     "basket_rules": [],
+    "customer_profile": ["session_facts"],
     "hot_questions": ["message_insights"],
     "message_insights": [],
     "presale_loss": ["session_facts", "message_insights"],
