@@ -1,8 +1,11 @@
 -- customer_profile: a snapshot as of $dt (run date - 1). Formulas: docs/tables.md.
 --   recency_days = $dt - local date of the last paid order; frequency = paid
 --   orders in the last $lookback_days days; monetary = mean amount per paid
---   order (客单价); spend = their sum. r/f/m_score = quintiles 1-5 over the
---   customers with orders (5 = most recent / most frequent / highest).
+--   order (客单价); spend = their sum. r/f/m_score 1-5: 1 + how many of the
+--   20/40/60/80th percentiles (over customers with orders) the value is past
+--   (for recency: below), so equal values score alike; 5 = most recent /
+--   most frequent / highest. (Cut points, not NTILE: a window over a million
+--   customers buffers them all in one batch.)
 --   Segment: each of R, F, M is "high" when the customer's value is better
 --   than the mean of all customers with orders (the usual 8-segment model).
 --   churn_risk = 1 - exp(-recency_days / expected gap between orders).
@@ -80,14 +83,35 @@ base AS (
     LEFT JOIN channels ch ON ch.customer_id = p.customer_id
 ),
 means AS (
-    SELECT AVG(recency_days) AS r, AVG(frequency) AS f, AVG(monetary) AS m FROM base WHERE frequency > 0
+    SELECT
+        AVG(recency_days) AS r,
+        AVG(frequency) AS f,
+        AVG(monetary) AS m,
+        -- quintile cut points; a score is 1 + the number of cut points the value is past
+        percentile_cont(recency_days, 0.2) AS r20, percentile_cont(recency_days, 0.4) AS r40,
+        percentile_cont(recency_days, 0.6) AS r60, percentile_cont(recency_days, 0.8) AS r80,
+        percentile_cont(frequency, 0.2) AS f20, percentile_cont(frequency, 0.4) AS f40,
+        percentile_cont(frequency, 0.6) AS f60, percentile_cont(frequency, 0.8) AS f80,
+        percentile_cont(monetary, 0.2) AS m20, percentile_cont(monetary, 0.4) AS m40,
+        percentile_cont(monetary, 0.6) AS m60, percentile_cont(monetary, 0.8) AS m80
+    FROM base
+    WHERE frequency > 0
 ),
 scored AS (
     SELECT
         b.*,
-        CASE WHEN b.frequency > 0 THEN NTILE(5) OVER (PARTITION BY b.frequency > 0 ORDER BY b.recency_days DESC, b.customer_id) END AS r_score,
-        CASE WHEN b.frequency > 0 THEN NTILE(5) OVER (PARTITION BY b.frequency > 0 ORDER BY b.frequency, b.customer_id) END AS f_score,
-        CASE WHEN b.frequency > 0 THEN NTILE(5) OVER (PARTITION BY b.frequency > 0 ORDER BY b.monetary, b.customer_id) END AS m_score,
+        CASE WHEN b.frequency > 0 THEN 1
+            + CASE WHEN b.recency_days < m.r80 THEN 1 ELSE 0 END + CASE WHEN b.recency_days < m.r60 THEN 1 ELSE 0 END
+            + CASE WHEN b.recency_days < m.r40 THEN 1 ELSE 0 END + CASE WHEN b.recency_days < m.r20 THEN 1 ELSE 0 END
+        END AS r_score,
+        CASE WHEN b.frequency > 0 THEN 1
+            + CASE WHEN b.frequency > m.f20 THEN 1 ELSE 0 END + CASE WHEN b.frequency > m.f40 THEN 1 ELSE 0 END
+            + CASE WHEN b.frequency > m.f60 THEN 1 ELSE 0 END + CASE WHEN b.frequency > m.f80 THEN 1 ELSE 0 END
+        END AS f_score,
+        CASE WHEN b.frequency > 0 THEN 1
+            + CASE WHEN b.monetary > m.m20 THEN 1 ELSE 0 END + CASE WHEN b.monetary > m.m40 THEN 1 ELSE 0 END
+            + CASE WHEN b.monetary > m.m60 THEN 1 ELSE 0 END + CASE WHEN b.monetary > m.m80 THEN 1 ELSE 0 END
+        END AS m_score,
         b.recency_days < m.r AS r_high,
         b.frequency > m.f AS f_high,
         b.monetary > m.m AS m_high
