@@ -27,6 +27,7 @@ mod question;
 mod segment;
 mod sentiment;
 mod tags;
+mod words;
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -37,6 +38,7 @@ pub use docs::{function_docs, FunctionDoc};
 pub use intent::Intent;
 pub use pii::PiiMatch;
 pub use sentiment::{Sentiment, LABEL_THRESHOLD};
+pub use words::WordMatcher;
 
 use phrases::{PhraseSet, PhraseSetBuilder};
 use segment::{Segmenter, Tok};

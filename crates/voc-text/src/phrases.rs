@@ -75,8 +75,7 @@ impl PhraseSetBuilder {
             children.extend(list);
         }
         child_at.push(children.len() as u32);
-        let ascii_edges =
-            self.phrases.iter().map(|p| (p.starts_with(is_alnum_ascii), p.ends_with(is_alnum_ascii))).collect();
+        let ascii_edges = self.phrases.iter().map(|p| ascii_edges(p)).collect();
         PhraseSet { bmp, astral, root, child_at, children, output, ascii_edges }
     }
 }
@@ -85,6 +84,20 @@ const NO_PHRASE: u32 = u32::MAX;
 
 fn is_alnum_ascii(c: char) -> bool {
     c.is_ascii_alphanumeric() || ('０'..='９').contains(&c)
+}
+
+/// Whether a phrase begins / ends with an ASCII letter or digit (full-width digits too).
+pub(crate) fn ascii_edges(phrase: &str) -> (bool, bool) {
+    (phrase.starts_with(is_alnum_ascii), phrase.ends_with(is_alnum_ascii))
+}
+
+/// A phrase end that is an ASCII letter or digit must not touch another one: 12315 inside an
+/// order number, "ok" inside "book" are not occurrences. `edges` is [`ascii_edges`] of the phrase
+/// found at `text[start..end]`.
+#[inline]
+pub(crate) fn inside_ascii_run(text: &str, start: usize, end: usize, edges: (bool, bool)) -> bool {
+    (edges.0 && text[..start].chars().next_back().is_some_and(is_alnum_ascii))
+        || (edges.1 && text[end..].chars().next().is_some_and(is_alnum_ascii))
 }
 
 /// The phrases as a character trie. Nearly every character of a message is the first character
@@ -172,13 +185,8 @@ impl PhraseSet {
 
     #[inline]
     fn push_hit(&self, text: &str, id: u32, start: usize, end: usize, hits: &mut Vec<Hit>) {
-        let (s_ascii, e_ascii) = self.ascii_edges[id as usize];
-        if s_ascii && text[..start].chars().next_back().is_some_and(is_alnum_ascii) {
-            return;
+        if !inside_ascii_run(text, start, end, self.ascii_edges[id as usize]) {
+            hits.push(Hit { id, start, end });
         }
-        if e_ascii && text[end..].chars().next().is_some_and(is_alnum_ascii) {
-            return;
-        }
-        hits.push(Hit { id, start, end });
     }
 }

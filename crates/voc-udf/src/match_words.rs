@@ -2,29 +2,33 @@
 //!
 //! The general tool for rule files: a QA rule's forbidden phrases or a risk
 //! file's complaint words arrive as a `List<Utf8>` column (from a lookup
-//! table) and each text is scanned once by an Aho-Corasick automaton built
-//! for that list. Automata are cached per distinct list (a rule file has a
-//! handful), so rows of a join with several rules do not rebuild them.
-//! ASCII letters match case-insensitively; a word that starts or ends with
-//! an ASCII letter or digit must not touch another one (12315 inside an
-//! order number is not a hit).
+//! table) and each text is scanned once by a [`voc_text::WordMatcher`] built
+//! for that list (ASCII case-insensitive, ASCII words not inside longer
+//! ASCII runs). Matchers are cached per distinct list (a rule file has a
+//! handful), so rows of a join with several rules do not rebuild them, and a
+//! row's list is compared with the cached ones in place, without copying it.
 
 use std::sync::{Arc, Mutex};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, ListArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{exec_err, plan_err, Result};
+use datafusion::common::{exec_err, plan_err, DataFusionError, Result};
 use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
+use voc_text::WordMatcher;
 
 use crate::kernel::{append_strings, arrays, columnar, for_each_str, string_list_builder, string_list_type};
+
+/// Distinct word lists whose matchers are kept.
+const MAX_CACHED: usize = 64;
+
+type Cached = (Vec<String>, Arc<WordMatcher>);
 
 pub struct MatchWords {
     signature: Signature,
     doc: Documentation,
-    automaton: Mutex<Vec<(Vec<String>, Arc<AhoCorasick>)>>,
+    matchers: Mutex<Vec<Cached>>,
 }
 
 impl MatchWords {
@@ -38,34 +42,25 @@ impl MatchWords {
             )
             .with_sql_example("SELECT match_words('再不处理我就打12315投诉', ['12315', '投诉', '律师'])")
             .build(),
-            automaton: Mutex::new(Vec::new()),
+            matchers: Mutex::new(Vec::new()),
         })
     }
 
-    fn automaton(&self, words: &[String]) -> Result<Arc<AhoCorasick>> {
-        let mut cache = self
-            .automaton
-            .lock()
-            .map_err(|_| datafusion::error::DataFusionError::Execution("match_words: poisoned".into()))?;
-        if let Some((_, ac)) = cache.iter().find(|(k, _)| k.as_slice() == words) {
-            return Ok(ac.clone());
+    /// The shared matcher of `words`, built on first use.
+    fn matcher(&self, words: Vec<String>) -> Result<Cached> {
+        let mut cache = self.matchers.lock().map_err(|_| DataFusionError::Execution("match_words: poisoned".into()))?;
+        if let Some(c) = cache.iter().find(|(k, _)| *k == words) {
+            return Ok(c.clone());
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(words.iter().filter(|w| !w.is_empty()))
-            .map_err(|e| datafusion::error::DataFusionError::Execution(format!("match_words: {e}")))?;
-        let ac = Arc::new(ac);
+        let m =
+            Arc::new(WordMatcher::new(&words).map_err(|e| DataFusionError::Execution(format!("match_words: {e}")))?);
         if cache.len() >= MAX_CACHED {
             cache.remove(0);
         }
-        cache.push((words.to_vec(), ac.clone()));
-        Ok(ac)
+        cache.push((words.clone(), m.clone()));
+        Ok((words, m))
     }
 }
-
-/// Distinct word lists whose automata are kept.
-const MAX_CACHED: usize = 64;
 
 impl std::fmt::Debug for MatchWords {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,43 +79,9 @@ impl std::hash::Hash for MatchWords {
     }
 }
 
-fn alnum(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ('０'..='９').contains(&c)
-}
-
-/// Distinct matched words of `list`, in order of first occurrence.
-fn matches(ac: &AhoCorasick, words: &[String], text: &str) -> Vec<String> {
-    let kept: Vec<&String> = words.iter().filter(|w| !w.is_empty()).collect();
-    let mut found: Vec<(usize, u32)> = Vec::new();
-    for m in ac.find_overlapping_iter(text) {
-        let id = m.pattern().as_u32();
-        let w = kept[id as usize];
-        if w.starts_with(alnum) && text[..m.start()].chars().next_back().is_some_and(alnum) {
-            continue;
-        }
-        if w.ends_with(alnum) && text[m.end()..].chars().next().is_some_and(alnum) {
-            continue;
-        }
-        if !found.iter().any(|(_, i)| *i == id) {
-            found.push((m.start(), id));
-        }
-    }
-    found.sort();
-    found.into_iter().map(|(_, id)| kept[id as usize].clone()).collect()
-}
-
-fn list_words(list: &ListArray, row: usize, out: &mut Vec<String>) -> Result<bool> {
-    out.clear();
-    if list.is_null(row) {
-        return Ok(false);
-    }
-    let values = list.value(row);
-    for_each_str(&values, |w| {
-        if let Some(w) = w {
-            out.push(w.to_string());
-        }
-    })?;
-    Ok(true)
+/// The non-null words of a list row, in place.
+fn row_words(values: &datafusion::arrow::array::StringArray, from: usize, to: usize) -> impl Iterator<Item = &str> {
+    (from..to).filter(|&i| values.is_valid(i)).map(|i| values.value(i))
 }
 
 impl ScalarUDFImpl for MatchWords {
@@ -157,37 +118,31 @@ impl ScalarUDFImpl for MatchWords {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let (arrays, scalar) = arrays(&args)?;
-        let lists: &ListArray = match arrays[1].data_type() {
-            DataType::List(_) => arrays[1].as_list::<i32>(),
+        let lists = match arrays[1].data_type() {
+            DataType::List(f) if f.data_type() == &DataType::Utf8 => arrays[1].as_list::<i32>(),
             other => return exec_err!("match_words: words must be a list of strings, found {other}"),
         };
+        let values = lists.values().as_string::<i32>();
+        let offsets = lists.value_offsets();
         let mut out = string_list_builder(arrays[0].len());
-        let mut words = Vec::new();
-        let mut seen: Vec<(Vec<String>, Arc<AhoCorasick>)> = Vec::new();
+        // The matchers this batch used; rows of one batch nearly always share a list or two.
+        let mut seen: Vec<Cached> = Vec::new();
         let mut row = 0usize;
         let mut failure = None;
         for_each_str(&arrays[0], |text| {
-            if failure.is_some() {
-                out.append_null();
-                return;
-            }
-            let have_list = match list_words(lists, row, &mut words) {
-                Ok(b) => b,
-                Err(e) => {
-                    failure = Some(e);
-                    false
-                }
-            };
+            let r = row;
             row += 1;
-            let (Some(text), true) = (text, have_list) else {
+            let (Some(text), false, None) = (text, lists.is_null(r), failure.as_ref()) else {
                 out.append_null();
                 return;
             };
-            let at = match seen.iter().position(|(k, _)| *k == words) {
+            let (from, to) = (offsets[r] as usize, offsets[r + 1] as usize);
+            let same = |k: &Vec<String>| k.iter().map(String::as_str).eq(row_words(values, from, to));
+            let at = match seen.iter().position(|(k, _)| same(k)) {
                 Some(i) => i,
-                None => match self.automaton(&words) {
-                    Ok(ac) => {
-                        seen.push((words.clone(), ac));
+                None => match self.matcher(row_words(values, from, to).map(String::from).collect()) {
+                    Ok(c) => {
+                        seen.push(c);
                         seen.len() - 1
                     }
                     Err(e) => {
@@ -197,8 +152,7 @@ impl ScalarUDFImpl for MatchWords {
                     }
                 },
             };
-            let (k, ac) = &seen[at];
-            append_strings(&mut out, &matches(ac, k, text));
+            append_strings(&mut out, &seen[at].1.find(text));
         })?;
         if let Some(e) = failure {
             return Err(e);
@@ -208,29 +162,5 @@ impl ScalarUDFImpl for MatchWords {
     }
     fn documentation(&self) -> Option<&Documentation> {
         Some(&self.doc)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(text: &str, words: &[&str]) -> Vec<String> {
-        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(words.iter().filter(|w| !w.is_empty()))
-            .unwrap();
-        matches(&ac, &words, text)
-    }
-
-    #[test]
-    fn finds_each_word_once_in_order_of_first_occurrence() {
-        assert_eq!(run("我要投诉！律师函，再投诉", &["律师", "投诉", "曝光"]), ["投诉", "律师"]);
-        assert_eq!(run("订单123153456已发货", &["12315"]), Vec::<String>::new());
-        assert_eq!(run("打12315了", &["12315"]), ["12315"]);
-        assert_eq!(run("SB客服", &["sb", ""]), ["sb"]);
-        assert_eq!(run("", &["a"]), Vec::<String>::new());
     }
 }
