@@ -134,7 +134,9 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
     let roots = ["--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()];
     for d in 1..=7 {
         let date = format!("2026-11-{d:02}");
-        assert_ok(&run_in(&repo(), &[&["run", "message_insights", "--date", &date][..], &roots[..]].concat()));
+        for job in ["message_insights", "session_products"] {
+            assert_ok(&run_in(&repo(), &[&["run", job, "--date", &date][..], &roots[..]].concat()));
+        }
     }
     assert_ok(&run_in(&repo(), &[&["run", "hot_questions", "--date", "2026-11-07"][..], &roots[..]].concat()));
     // Our rank of each planted question (by its normalised form), per category, in our order.

@@ -7,7 +7,7 @@
 -- normalize_question (greetings, particles, sizes and punctuation dropped,
 -- synonyms folded: config/question_synonyms.toml). The category of a
 -- session is, in this order: the product card the customer sent in it
--- ([商品卡片] <product name> …); the category of the first order the customer
+-- (session_products); the category of the first order the customer
 -- placed with the shop that day; the shop's only category; else 未识别.
 WITH presale_sessions AS (
     SELECT DISTINCT session_id FROM message_insights WHERE channel = 'chat' AND sender = 'customer' AND intent = 'presale'
@@ -24,15 +24,7 @@ products_now AS (
     SELECT shop_id, product_name, category FROM products WHERE dt = CAST($run_date AS VARCHAR)
 ),
 card_category AS (
-    SELECT session_id, category
-    FROM (
-        SELECT m.session_id, p.category,
-            ROW_NUMBER() OVER (PARTITION BY m.session_id ORDER BY m.sent_at, m.message_id, p.category) AS k
-        FROM message_insights m
-        JOIN products_now p ON p.shop_id = m.shop_id AND strpos(m.content_masked, p.product_name) > 0
-        WHERE m.msg_type = 'card' AND m.sender = 'customer' AND m.content_masked LIKE '[商品卡片]%'
-    ) x
-    WHERE k = 1
+    SELECT session_id, category FROM session_products
 ),
 sessions AS (
     SELECT session_id, MAX(dt) AS dt, MAX(shop_id) AS shop_id, MAX(customer_id) AS customer_id FROM asked GROUP BY session_id

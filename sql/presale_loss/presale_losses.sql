@@ -2,7 +2,7 @@
 -- (a chat session with at least one customer message of intent presale). Converted: paid an order with the
 -- shop on $dt .. $dt + $conversion_days (local dates). The agent and category
 -- are those of the customer's last pre-sale session with the shop; the
--- category as in hot_questions (product card; else the paid order; else the
+-- category as in hot_questions (product card, session_products; else the paid order; else the
 -- shop's only category; else 未识别). Reasons: config/presale_loss.toml.
 WITH presale_sessions AS (
     -- a session in which the customer asked at least one pre-sale question
@@ -23,15 +23,7 @@ products_now AS (
     SELECT shop_id, product_name, category FROM products WHERE dt = CAST($run_date AS VARCHAR)
 ),
 card_category AS (
-    SELECT session_id, category
-    FROM (
-        SELECT m.session_id, p.category,
-            ROW_NUMBER() OVER (PARTITION BY m.session_id ORDER BY m.sent_at, m.message_id, p.category) AS k
-        FROM message_insights m
-        JOIN products_now p ON p.shop_id = m.shop_id AND strpos(m.content_masked, p.product_name) > 0
-        WHERE m.dt = $dt AND m.msg_type = 'card' AND m.sender = 'customer' AND m.content_masked LIKE '[商品卡片]%'
-    ) x
-    WHERE k = 1
+    SELECT session_id, category FROM session_products WHERE dt = CAST($dt AS VARCHAR)
 ),
 paid AS (
     SELECT shop_id, customer_id, category, order_id

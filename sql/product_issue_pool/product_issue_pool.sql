@@ -1,7 +1,8 @@
 -- product_issue_pool: aspect opinions about each product over the period of
 -- $period_days days ending on the run date, against the period before.
 -- Sources: reviews (their product), and customer chat messages / call
--- utterances whose product is known: the product card sent in the session,
+-- utterances whose product is known: the product card sent in the session
+-- (session_products),
 -- else the product of an order number mentioned in the session. The aspects
 -- are aspects() of the text (config/aspects.toml); evidence is masked.
 WITH bounds AS (
@@ -11,15 +12,7 @@ products_now AS (
     SELECT product_id, shop_id, product_name, category FROM products WHERE dt = CAST($run_date AS VARCHAR)
 ),
 card_product AS (
-    SELECT session_id, product_id
-    FROM (
-        SELECT m.session_id, p.product_id,
-            ROW_NUMBER() OVER (PARTITION BY m.session_id ORDER BY m.sent_at, m.message_id, p.product_id) AS k
-        FROM message_insights m
-        JOIN products_now p ON p.shop_id = m.shop_id AND strpos(m.content_masked, p.product_name) > 0
-        WHERE m.msg_type = 'card' AND m.sender = 'customer' AND m.content_masked LIKE '[商品卡片]%'
-    ) x
-    WHERE k = 1
+    SELECT session_id, product_id FROM session_products
 ),
 order_product AS (
     SELECT session_id, product_id
