@@ -183,30 +183,22 @@ pub fn functions(cfg: &Config) -> Result<Vec<FunctionInfo>> {
     let ctx = new_session(cfg)?;
     let state = ctx.state();
     let mut out = Vec::new();
-    let ours = |d: Option<&datafusion::logical_expr::Documentation>| {
-        d.filter(|d| d.doc_section.label == voc_udf::DOC_SECTION.label).cloned()
+    let mut add = |name: &String, kind: &str, doc: Option<&datafusion::logical_expr::Documentation>| {
+        if let Some(d) = doc.filter(|d| d.doc_section.label == voc_udf::DOC_SECTION.label) {
+            out.push(FunctionInfo {
+                name: name.clone(),
+                kind: kind.into(),
+                syntax: d.syntax_example.clone(),
+                doc: d.description.clone(),
+                example: d.sql_example.clone().unwrap_or_default(),
+            });
+        }
     };
     for (name, f) in state.scalar_functions() {
-        if let Some(d) = ours(f.documentation()) {
-            out.push(FunctionInfo {
-                name: name.clone(),
-                kind: "scalar".into(),
-                syntax: d.syntax_example,
-                doc: d.description,
-                example: d.sql_example.unwrap_or_default(),
-            });
-        }
+        add(name, "scalar", f.documentation());
     }
     for (name, f) in state.aggregate_functions() {
-        if let Some(d) = ours(f.documentation()) {
-            out.push(FunctionInfo {
-                name: name.clone(),
-                kind: "aggregate".into(),
-                syntax: d.syntax_example,
-                doc: d.description,
-                example: d.sql_example.unwrap_or_default(),
-            });
-        }
+        add(name, "aggregate", f.documentation());
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
