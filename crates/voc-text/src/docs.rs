@@ -101,7 +101,7 @@ const DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "analyze",
         signature: "analyze(text VARCHAR)",
-        returns: "STRUCT<tokens, keywords, sentiment_score, sentiment_label, sentiment_evidence, intent, intent_evidence, tags, aspects, pii_kinds, masked, order_ids>",
+        returns: "STRUCT<tokens, keywords, sentiment, sentiment_label, sentiment_evidence, intent, tags, aspects, has_pii, masked, order_ids>",
         doc: "Everything above from one segmentation pass; each field equals its single function",
         example: "SELECT analyze(content)['intent'], analyze(content)['tags'] FROM chat_messages LIMIT 10",
     },

@@ -128,3 +128,10 @@ async fn top_terms_counts_terms_across_a_group() {
     let s = rows(&ctx2, q).await;
     assert!(s.contains("[物流]") || s.contains("[太慢]"), "{s}");
 }
+
+#[test]
+fn the_analyze_doc_names_the_struct_fields_it_returns() {
+    let doc = voc_text::function_docs().iter().find(|d| d.name == "analyze").unwrap();
+    let names: Vec<String> = voc_udf::analysis_fields().iter().map(|f| f.name().clone()).collect();
+    assert_eq!(doc.returns, format!("STRUCT<{}>", names.join(", ")));
+}
