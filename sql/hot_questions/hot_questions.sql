@@ -49,11 +49,13 @@ session_category AS (
     LEFT JOIN order_category o ON o.session_id = s.session_id
     LEFT JOIN single_category_shops sc ON sc.shop_id = s.shop_id
 ),
+categorised AS (
+    SELECT a.*, sc.category FROM asked a JOIN session_category sc ON sc.session_id = a.session_id
+),
 windows AS (
-    SELECT '1d' AS "window", a.*, sc.category FROM asked a JOIN session_category sc ON sc.session_id = a.session_id
-    WHERE a.dt = CAST($run_date AS VARCHAR)
+    SELECT '1d' AS "window", * FROM categorised WHERE dt = CAST($run_date AS VARCHAR)
     UNION ALL
-    SELECT '7d' AS "window", a.*, sc.category FROM asked a JOIN session_category sc ON sc.session_id = a.session_id
+    SELECT '7d' AS "window", * FROM categorised
 ),
 counted AS (
     SELECT
