@@ -232,7 +232,14 @@ fn the_hand_written_insight_day_gives_the_hand_computed_rules_and_cause_shares()
         c
     };
     assert_ok(&voc_here().args(["sql", "--", &sql]).output().unwrap());
-    for (job, d) in [("message_insights", D), ("message_insights", N), ("return_root_causes", N), ("basket_rules", D)] {
+    for (job, d) in [
+        ("message_insights", D),
+        ("message_insights", N),
+        ("return_root_causes", N),
+        ("basket_rules", D),
+        ("session_facts", N),
+        ("customer_profile", N),
+    ] {
         assert_ok(&voc_here().args(["run", job, "--date", d, "--input", "in", "--output", "out"]).output().unwrap());
     }
     let rows = |q: &str| -> Vec<Value> {
@@ -316,4 +323,57 @@ fn the_hand_written_insight_day_gives_the_hand_computed_rules_and_cause_shares()
             "B/B-1 unknown 1 1.000 50.0",
         ]
     );
+
+    // Customer profile as of D: every number worked out in the fixture's header.
+    let profile = rows(&format!(
+        "SELECT customer_id, recency_days, frequency, monetary, spend, r_score, f_score, m_score, rfm_segment, \
+                contacts_30d, refunds, tags, churn_risk FROM customer_profile WHERE dt = '{D}' ORDER BY customer_id"
+    ));
+    let got: Vec<String> = profile
+        .iter()
+        .map(|r| {
+            format!(
+                "{} R{} F{} M{} spend{} {}{}{} {} contacts{} tags{}",
+                r["customer_id"].as_str().unwrap(),
+                r["recency_days"],
+                r["frequency"],
+                r["monetary"],
+                r["spend"],
+                r["r_score"],
+                r["f_score"],
+                r["m_score"],
+                r["rfm_segment"].as_str().unwrap_or("-"),
+                r["contacts_30d"],
+                r["tags"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            r#"c1 R0 F2 M100.0 spend200.0 331 一般价值 contacts1 tags["新客","频繁退货"]"#,
+            r#"c2 R0 F2 M100.0 spend200.0 331 一般价值 contacts1 tags["新客"]"#,
+            r#"c3 R0 F1 M100.0 spend100.0 311 一般发展 contacts0 tags["新客"]"#,
+            r#"c4 R0 F2 M100.0 spend200.0 331 一般价值 contacts0 tags["新客"]"#,
+            r#"c5 R0 F1 M100.0 spend100.0 311 一般发展 contacts0 tags["新客"]"#,
+            r#"c7 Rnull F0 Mnull spend0.0 nullnullnull - contacts1 tags[]"#,
+            r#"r1 R5 F3 M600.0 spend1800.0 245 重要价值 contacts0 tags["高价值"]"#,
+            r#"r2 R254 F1 M1000.0 spend1000.0 115 重要挽留 contacts0 tags["沉睡"]"#,
+            r#"r3 R123 F4 M50.0 spend200.0 251 一般保持 contacts0 tags[]"#,
+            r#"r4 R364 F1 M30.0 spend30.0 111 一般挽留 contacts0 tags["沉睡"]"#,
+            r#"r5 R1 F1 M300.0 spend300.0 314 重要发展 contacts0 tags["新客"]"#,
+            r#"r6 R162 F3 M500.0 spend1500.0 144 重要保持 contacts0 tags["高价值"]"#,
+        ]
+    );
+    let churn = |id: &str| profile.iter().find(|r| r["customer_id"] == id).unwrap()["churn_risk"].as_f64().unwrap();
+    assert!((churn("r1") - (1.0 - (-5.0f64 / 17.5).exp())).abs() < 1e-9, "{}", churn("r1"));
+    assert!((churn("r2") - (1.0 - (-254.0f64 / 90.0).exp())).abs() < 1e-9, "{}", churn("r2"));
+    // The look-back year listed only its own partitions: 2025-11-10 is a day too old.
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("out/customer_profile/dt={D}/_SUCCESS"))).unwrap())
+            .unwrap();
+    let orders = m["inputs"].as_array().unwrap().iter().find(|i| i["table"] == "orders").unwrap();
+    let listed: Vec<&str> = orders["partitions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert_eq!(listed.len(), 14, "{listed:?}");
+    assert!(listed.iter().all(|p| !p.contains("2025-11-10")), "{listed:?}");
 }

@@ -17,7 +17,7 @@
 //!
 //! | fact | columns | meaning |
 //! | --- | --- | --- |
-//! | `customer_segments` | customer_id, segment, order_rate, spend_multiplier, recent, last_active_dt | RFM archetype (重要价值 … 一般挽留) that drove the customer's orders: expected orders/day while active, price preference (>1 buys pricier products and more units), whether they keep buying to the end of the window (`recent`), last date on which archetype orders may happen |
+//! | `customer_segments` | customer_id, segment, frequent, pricey, recent, visits, first_visit_dt, last_visit_dt | one row per buyer (30 % of customers buy nothing and only consult): the RFM archetype (重要价值 … 一般挽留, `model::SEGMENTS`) that planned their purchase occasions. frequent = 9–11 occasions (+1 per 60 days of window), else 1–2 (a window shorter than 60 days scales both down: n × days/60 occasions, and the rare buyers buy at all with probability days/60 — those who do not are left out of this table); pricey = every order from the top quarter of product prices, else from the cheapest 40 % (never more units than stay in that band); recent = last occasion in the last tenth of the window but not on its final day, else every occasion in its first two fifths. Each occasion is one paid order (a cancelled one is ordered again) plus planted basket partners / extra items of the same band; a converting pre-sale chat is an extra occasion of a frequent buyer, in their band, while they buy. A classic mean-split RFM on a snapshot as of the day before the last recovers `segment` |
 //! | `repeat_contacts` | customer_id, shop_id, dt, contacts, window | exact counts of chat sessions + calls of a customer with a shop: window `1d` = contacts on `dt` ≥ 3; window `3d` = contacts over `dt-2..=dt` (days inside the generated range) ≥ 3, one row per end date (a `1d` day also yields a `3d` row) |
 //! | `slow_first_reply` | session_id, dt, first_response_s | human sessions whose first bot/agent message comes exactly `first_response_s` (200–900) seconds after the first customer message. Every other session replies within 60 s |
 //! | `forbidden_words` | session_id, message_id, dt, word | the one agent message per planted session containing a forbidden phrase (`vocab::FORBIDDEN_WORDS`); no other agent message contains any |
@@ -30,7 +30,7 @@
 //! | `refund_causes` | refund_id, order_id, product_id, dt, true_cause, reason_code | true cause of every refund; ~30 % carry reason_code 七天无理由退货 with another real cause, revealed in reason_text and/or a chat session mentioning the order |
 //! | `hot_questions` | category, question, planted_rank, weight, paraphrases | per category the Zipf-like distribution of canonical pre-sale questions (first question of each pre-sale session is drawn from it; paraphrases joined by `|`) |
 //! | `review_sentiment` | review_id, rating, label, is_append | positive (rating ≥ 4) / neutral (3) / negative (≤ 2); 追评 labelled by their own content |
-//! | `presale_conversions` | session_id, customer_id, shop_id, product_id, dt, order_id | every pre-sale chat session; order_id of the order it led to (same customer, shop and product, same or next day) or NULL |
+//! | `presale_conversions` | session_id, customer_id, shop_id, product_id, dt, order_id | every pre-sale chat session; order_id of the order it led to (same customer, shop and product, same or next day) or NULL. A converting session comes from a frequent buyer (see `customer_segments`), the others from customers who buy nothing in the window |
 //! | `basket_pairs` | shop_id, product_a, product_b, attach_prob | product pairs planted to be bought together (same customer, same minute) |
 
 pub mod model;
@@ -136,10 +136,12 @@ pub fn truth_schema(fact: &str) -> Option<SchemaRef> {
         "customer_segments" => vec![
             s("customer_id"),
             s("segment"),
-            ("order_rate", Float64, false),
-            ("spend_multiplier", Float64, false),
+            ("frequent", Boolean, false),
+            ("pricey", Boolean, false),
             ("recent", Boolean, false),
-            s("last_active_dt"),
+            ("visits", Int32, false),
+            s("first_visit_dt"),
+            s("last_visit_dt"),
         ],
         "repeat_contacts" => vec![s("customer_id"), s("shop_id"), s("dt"), ("contacts", Int32, false), s("window")],
         "slow_first_reply" => vec![s("session_id"), s("dt"), ("first_response_s", Int32, false)],
@@ -187,9 +189,8 @@ fn dim_rows(w: &World, table: &str) -> Vec<Vec<V>> {
                 let mut r = rng::Rng::new(&[w.seed, 5, i as u64]);
                 let (prov, cities) = r.pick(vocab::PLACES);
                 let (city, _) = r.pick(cities);
-                let lvl = w.customers[i as usize].segment;
                 // 重要 segments skew to higher member levels
-                let level = if lvl < 4 {
+                let level = if w.customers[i as usize].segment.is_some_and(|s| s < 4) {
                     vocab::MEMBER_LEVELS[r.range(1, 5) as usize]
                 } else {
                     vocab::MEMBER_LEVELS[r.range(0, 3) as usize]
@@ -414,16 +415,21 @@ fn truth_from_world(w: &World, rendered: &render::Out) -> BTreeMap<&'static str,
         w.customers
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                let s = model::SEGMENTS[c.segment as usize];
-                vec![
+            .filter_map(|(i, c)| {
+                let (name, frequent, pricey, recent, _) = c.archetype()?;
+                if c.visits.is_empty() {
+                    return None;
+                }
+                Some(vec![
                     V::S(cust_id(i as u32)),
-                    V::St(s.0),
-                    V::F(s.1),
-                    V::F(s.2),
-                    V::B(s.3),
-                    V::S(dts[c.last_active_day as usize].clone()),
-                ]
+                    V::St(name),
+                    V::B(frequent),
+                    V::B(pricey),
+                    V::B(recent),
+                    V::I(c.visits.len() as i32),
+                    V::S(dts[c.visits[0] as usize].clone()),
+                    V::S(dts[*c.visits.last().unwrap() as usize].clone()),
+                ])
             })
             .collect(),
     );

@@ -11,18 +11,38 @@ use crate::GenConfig;
 
 pub const DAY_MS: i64 = 86_400_000;
 
-/// (segment, order rate per day, spend multiplier, recent) — see `_truth/customer_segments`.
-pub const SEGMENTS: &[(&str, f64, f64, bool, f64)] = &[
-    // name, orders/day, spend multiplier, recent (buys until the last day), population share
-    ("重要价值", 0.09, 2.2, true, 0.08),
-    ("重要发展", 0.02, 2.0, true, 0.10),
-    ("重要保持", 0.09, 2.2, false, 0.07),
-    ("重要挽留", 0.02, 2.0, false, 0.08),
-    ("一般价值", 0.07, 0.7, true, 0.12),
-    ("一般发展", 0.015, 0.6, true, 0.20),
-    ("一般保持", 0.07, 0.7, false, 0.15),
-    ("一般挽留", 0.01, 0.6, false, 0.20),
+/// The eight RFM archetypes that drive buyers' orders — see `_truth/customer_segments`.
+/// (name, frequent, pricey, recent, share of buyers). Each flag is built to land
+/// clearly on one side of the population mean a classic RFM model compares with:
+/// - frequent: 9–11 purchase occasions (+1 per 60 days of window), else 1–2 (windows
+///   shorter than 60 days scale these down, the rare buyers by buying at all);
+/// - pricey: every occasion buys from the top quarter of product prices, else from
+///   the cheapest 40 % (and never more units than stay inside that band);
+/// - recent: the last occasion falls in the last tenth of the window (never on its
+///   final day, so a snapshot of the day before sees it), else all occasions fall in
+///   its first two fifths.
+pub const SEGMENTS: &[(&str, bool, bool, bool, f64)] = &[
+    ("重要价值", true, true, true, 0.06),
+    ("重要发展", false, true, true, 0.07),
+    ("重要保持", true, true, false, 0.05),
+    ("重要挽留", false, true, false, 0.07),
+    ("一般价值", true, false, true, 0.12),
+    ("一般发展", false, false, true, 0.23),
+    ("一般保持", true, false, false, 0.15),
+    ("一般挽留", false, false, false, 0.25),
 ];
+
+/// Share of customers who never buy in the window: they only consult (and are
+/// the ones whose pre-sale chats do not convert).
+pub const BROWSER_SHARE: f64 = 0.3;
+
+/// Price band of a product: the cheapest 40 % and the top quarter of all prices.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Band {
+    Low,
+    Mid,
+    High,
+}
 
 pub struct Shop {
     pub id: String,
@@ -45,6 +65,7 @@ pub struct Product {
     pub cause_mix: [f64; 11],
     pub refund_rate: f64,
     pub popularity: f64,
+    pub band: Band,
 }
 
 pub struct Agent {
@@ -56,12 +77,19 @@ pub struct Agent {
     pub hired_at: i64,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Customer {
-    pub segment: u8,
+    /// index into `SEGMENTS`; None for a customer who buys nothing in the window
+    pub segment: Option<u8>,
     pub home_shop: u32,
-    /// last day index (0-based) on which archetype orders happen
-    pub last_active_day: u32,
+    /// day indexes (sorted) of the planned purchase occasions
+    pub visits: Vec<u32>,
+}
+
+impl Customer {
+    pub fn archetype(&self) -> Option<(&'static str, bool, bool, bool, f64)> {
+        self.segment.map(|s| SEGMENTS[s as usize])
+    }
 }
 
 pub struct Order {
@@ -143,6 +171,11 @@ pub struct World {
     pub products: Vec<Product>,
     pub agents: Vec<Agent>,
     pub customers: Vec<Customer>,
+    /// the dearest price in the low band (cheap buyers never spend more per order)
+    pub low_max_cents: i64,
+    /// shops with products in the high / low price band
+    pub high_shops: Vec<u32>,
+    pub low_shops: Vec<u32>,
     pub orders: Vec<Order>,
     pub refunds: Vec<Refund>,
     pub reviews: Vec<Review>,
@@ -285,6 +318,7 @@ impl World {
                     cause_mix: mix,
                     refund_rate,
                     popularity,
+                    band: Band::Mid,
                 });
             }
             let nteams = rng.range(1, 3) as usize;
@@ -309,15 +343,6 @@ impl World {
                     hired_at: start_ms - rng.range(30, 1500) * DAY_MS,
                 });
             }
-            // planted basket pairs
-            let mut pairs = Vec::new();
-            for _ in 0..2 {
-                let a = pids[rng.below(pids.len() as u64) as usize];
-                let b = pids[rng.below(pids.len() as u64) as usize];
-                if a != b && !pairs.iter().any(|(x, y, _)| (*x == a && *y == b) || (*x == b && *y == a)) {
-                    pairs.push((a, b, 0.5 + 0.3 * rng.f64()));
-                }
-            }
             shops.push(Shop {
                 id: format!("s{:03}", s + 1),
                 name,
@@ -325,20 +350,72 @@ impl World {
                 categories: cats,
                 products: pids,
                 agents: aids,
-                pairs,
+                pairs: Vec::new(),
             });
         }
 
-        // ---- customers
+        // ---- price bands over all products
+        let mut prices: Vec<i64> = products.iter().map(|p| p.price_cents).collect();
+        prices.sort_unstable();
+        let low_max = prices[(prices.len() * 2 / 5).min(prices.len() - 1)];
+        let high_min = prices[(prices.len() * 3 / 4).min(prices.len() - 1)];
+        for p in products.iter_mut() {
+            p.band = if p.price_cents >= high_min {
+                Band::High
+            } else if p.price_cents <= low_max {
+                Band::Low
+            } else {
+                Band::Mid
+            };
+        }
+
+        // ---- planted basket pairs: two products of one price band, so the
+        //      customers of that band buy them together
+        for (s, shop) in shops.iter_mut().enumerate() {
+            let mut rng = Rng::new(&[seed, 6, s as u64]);
+            for _ in 0..2 {
+                let band = if rng.chance(0.5) { Band::High } else { Band::Low };
+                let inb: Vec<u32> =
+                    shop.products.iter().copied().filter(|p| products[*p as usize].band == band).collect();
+                if inb.len() < 2 {
+                    continue;
+                }
+                let a = inb[rng.below(inb.len() as u64) as usize];
+                let b = inb[rng.below(inb.len() as u64) as usize];
+                if a != b && !shop.pairs.iter().any(|(x, y, _)| (*x == a && *y == b) || (*x == b && *y == a)) {
+                    shop.pairs.push((a, b, 0.5 + 0.3 * rng.f64()));
+                }
+            }
+        }
+
+        // ---- customers: an archetype and its purchase occasions (see SEGMENTS)
         let seg_w: Vec<f64> = SEGMENTS.iter().map(|s| s.4).collect();
-        let nshops = shops.len() as u64;
+        let shops_with = |band: Band| -> Vec<u32> {
+            let v: Vec<u32> = (0..shops.len() as u32)
+                .filter(|s| shops[*s as usize].products.iter().any(|p| products[*p as usize].band == band))
+                .collect();
+            if v.is_empty() {
+                (0..shops.len() as u32).collect()
+            } else {
+                v
+            }
+        };
+        let (high_shops, low_shops) = (shops_with(Band::High), shops_with(Band::Low));
         let customers: Vec<Customer> = (0..cfg.customers.max(1))
             .map(|i| {
                 let mut r = Rng::new(&[seed, 2, i as u64]);
+                if r.chance(BROWSER_SHARE) {
+                    return Customer {
+                        segment: None,
+                        home_shop: r.below(shops.len() as u64) as u32,
+                        visits: Vec::new(),
+                    };
+                }
                 let segment = r.weighted(&seg_w) as u8;
-                let recent = SEGMENTS[segment as usize].3;
-                let last_active_day = if recent || days < 3 { days - 1 } else { (days / 3).saturating_sub(1) };
-                Customer { segment, home_shop: r.below(nshops) as u32, last_active_day }
+                let (_, frequent, pricey, recent, _) = SEGMENTS[segment as usize];
+                let home = if pricey { &high_shops } else { &low_shops };
+                let home_shop = home[r.below(home.len() as u64) as usize];
+                Customer { segment: Some(segment), home_shop, visits: plan_visits(&mut r, days, frequent, recent) }
             })
             .collect();
 
@@ -371,6 +448,9 @@ impl World {
             products,
             agents,
             customers,
+            low_max_cents: low_max,
+            high_shops,
+            low_shops,
             orders: Vec::new(),
             refunds: Vec::new(),
             reviews: Vec::new(),
@@ -422,23 +502,30 @@ impl World {
                     )
                 }
             };
-            if ids.insert(id.clone()) {
+            // an order number never holds a high-risk word (12315) by chance: the planted
+            // high-risk contacts are the only texts with one
+            if !HIGH_RISK_WORDS.iter().any(|w| id.contains(w)) && ids.insert(id.clone()) {
                 return id;
             }
         }
     }
 
-    fn pick_product(&self, rng: &mut Rng, shop: u32, spend: f64) -> u32 {
+    /// A product someone asks about: popular and cheaper ones more often.
+    fn pick_product(&self, rng: &mut Rng, shop: u32) -> u32 {
         let ps = &self.shops[shop as usize].products;
         let ws: Vec<f64> = ps
             .iter()
             .map(|p| {
                 let pr = &self.products[*p as usize];
-                let price = pr.price_cents as f64 / 100.0;
-                pr.popularity * if spend > 1.0 { price.sqrt() } else { 1.0 / price.sqrt() }
+                pr.popularity / (pr.price_cents as f64 / 100.0).sqrt()
             })
             .collect();
         ps[rng.weighted(&ws)]
+    }
+
+    /// The price band a buyer shops in (None for a customer who buys nothing).
+    fn band_of(&self, customer: u32) -> Option<Band> {
+        self.customers[customer as usize].archetype().map(|a| if a.2 { Band::High } else { Band::Low })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -496,31 +583,61 @@ impl World {
         (self.orders.len() - 1) as u32
     }
 
+    /// A product of `shop` in the price band, popular and cheaper ones more often; any product
+    /// when the shop has none in the band.
+    fn pick_in_band(&self, rng: &mut Rng, shop: u32, band: Band) -> u32 {
+        let ps = &self.shops[shop as usize].products;
+        let inb: Vec<u32> = ps.iter().copied().filter(|p| self.products[*p as usize].band == band).collect();
+        let from = if inb.is_empty() { ps.clone() } else { inb };
+        let ws: Vec<f64> = from
+            .iter()
+            .map(|p| {
+                let pr = &self.products[*p as usize];
+                pr.popularity / (pr.price_cents as f64 / 100.0).sqrt()
+            })
+            .collect();
+        from[rng.weighted(&ws)]
+    }
+
+    /// Units of one order: sometimes two, but a cheap buyer's order stays inside the low band.
+    fn qty_for(&self, rng: &mut Rng, product: u32, band: Band, p: f64) -> i32 {
+        let two_fit = band != Band::Low || 2 * self.products[product as usize].price_cents <= self.low_max_cents;
+        if rng.chance(p) && two_fit {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Every buyer's planned purchase occasions, each one order plus planted basket partners
+    /// and a few extra items, all in the buyer's price band.
     fn archetype_orders(&mut self, ids: &mut BTreeSet<String>) {
-        let nshops = self.shops.len() as u64;
-        for day in 0..self.days() {
-            let mut rng = Rng::new(&[self.seed, 10, day as u64]);
-            for c in 0..self.customers.len() as u32 {
-                let cu = self.customers[c as usize];
-                let seg = SEGMENTS[cu.segment as usize];
-                if day > cu.last_active_day || !rng.chance(seg.1) {
-                    continue;
-                }
-                let shop = if rng.chance(0.75) { cu.home_shop } else { rng.below(nshops) as u32 };
+        for c in 0..self.customers.len() as u32 {
+            let cu = &self.customers[c as usize];
+            let Some((_, _, pricey, _, _)) = cu.archetype() else { continue };
+            let band = if pricey { Band::High } else { Band::Low };
+            let (home, visits) = (cu.home_shop, cu.visits.clone());
+            let mut rng = Rng::new(&[self.seed, 10, c as u64]);
+            for day in visits {
+                let shop = if rng.chance(0.75) {
+                    home
+                } else {
+                    let away = if pricey { &self.high_shops } else { &self.low_shops };
+                    away[rng.below(away.len() as u64) as usize]
+                };
                 let secs = local_secs(&mut rng);
                 let created = local_ms(&self.tz, self.dates[day as usize], secs);
-                let product = self.pick_product(&mut rng, shop, seg.2);
-                let qty = if seg.2 > 1.0 && rng.chance(0.3) {
-                    rng.range(2, 4) as i32
-                } else if rng.chance(0.1) {
-                    2
-                } else {
-                    1
-                };
-                self.push_order(&mut rng, ids, shop, c, product, day, created, qty);
+                let product = self.pick_in_band(&mut rng, shop, band);
+                let qty = self.qty_for(&mut rng, product, band, 0.1);
+                let mut last = self.push_order(&mut rng, ids, shop, c, product, day, created, qty);
+                while self.orders[last as usize].status == "closed" {
+                    // cancelled before paying, and ordered again: the occasion still ends in a paid order
+                    let t = self.orders[last as usize].created + rng.range(60_000, 600_000);
+                    last = self.push_order(&mut rng, ids, shop, c, product, day, t, qty);
+                }
                 // basket: planted pairs, and a few random extra items
                 let pairs = self.shops[shop as usize].pairs.clone();
-                for (a, b, p) in pairs {
+                for &(a, b, p) in &pairs {
                     let other = if product == a {
                         Some(b)
                     } else if product == b {
@@ -536,15 +653,15 @@ impl World {
                     }
                 }
                 if rng.chance(0.08) {
-                    let o = self.pick_product(&mut rng, shop, seg.2);
+                    let o = self.pick_in_band(&mut rng, shop, band);
                     if o != product {
                         let t = created + rng.range(1_000, 20_000);
                         self.push_order(&mut rng, ids, shop, c, o, day, t, 1);
                     }
                 }
-                // a planted pair is sometimes bought on its own trigger too
+                // a planted pair of the buyer's band is sometimes bought on its own trigger too
                 if rng.chance(0.05) {
-                    if let Some(&(a, b, _)) = self.shops[shop as usize].pairs.first() {
+                    if let Some(&(a, b, _)) = pairs.iter().find(|(a, _, _)| self.products[*a as usize].band == band) {
                         let t = created + rng.range(30_000, 60_000);
                         self.push_order(&mut rng, ids, shop, c, a, day, t, 1);
                         self.push_order(&mut rng, ids, shop, c, b, day, t + 2_000, 1);
@@ -552,6 +669,8 @@ impl World {
                 }
             }
         }
+        // a day's dump lists orders in time order
+        self.orders.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
     }
 
     fn plan_contacts(&mut self, spd: u32) {
@@ -569,6 +688,13 @@ impl World {
             v.sort();
         }
         let shop_w: Vec<f64> = (0..nshops).map(|s| 1.0 + (Rng::new(&[self.seed, 4, s]).f64())).collect();
+        // who asks before buying: frequent buyers (the lapsed ones only while they still buy) and browsers
+        let of = |f: &dyn Fn(&Customer) -> bool| -> Vec<u32> {
+            (0..ncust as u32).filter(|c| f(&self.customers[*c as usize])).collect()
+        };
+        let recent_frequent = of(&|c| c.archetype().is_some_and(|a| a.1 && a.3));
+        let lapsed_frequent = of(&|c| c.archetype().is_some_and(|a| a.1 && !a.3));
+        let browsers = of(&|c| c.segment.is_none());
         let mut all: Vec<Vec<Contact>> = vec![Vec::new(); days as usize];
         let mut seq = 0u32;
         for day in 0..days {
@@ -612,13 +738,39 @@ impl World {
                 let kind = match kind {
                     Some(k) => k,
                     None => {
-                        customer = rng.below(ncust) as u32;
-                        if call {
-                            // a pre-sale phone call is rare: make it an after-sale question without an order
-                            Kind::PreSale { product: self.pick_product(&mut rng, shop, 1.0) }
+                        // A pre-sale chat that will convert (see `conversions`) comes from a frequent buyer
+                        // who is buying in this period, about a product of their price band, so the order
+                        // keeps their archetype; the others come from customers who buy nothing.
+                        let converts = !call && Rng::new(&[self.seed, 30, seq as u64]).chance(0.3);
+                        let buyer = if converts {
+                            let lapsed = if day + 1 < lapsed_cut(days) { lapsed_frequent.len() } else { 0 };
+                            let n = recent_frequent.len() + lapsed;
+                            (n > 0).then(|| {
+                                let k = rng.below(n as u64) as usize;
+                                if k < recent_frequent.len() {
+                                    recent_frequent[k]
+                                } else {
+                                    lapsed_frequent[k - recent_frequent.len()]
+                                }
+                            })
                         } else {
-                            Kind::PreSale { product: self.pick_product(&mut rng, shop, 1.0) }
-                        }
+                            None
+                        };
+                        let product = match buyer.and_then(|b| self.band_of(b).map(|band| (b, band))) {
+                            Some((b, band)) => {
+                                customer = b;
+                                self.pick_in_band(&mut rng, shop, band)
+                            }
+                            None => {
+                                customer = if browsers.is_empty() {
+                                    rng.below(ncust) as u32
+                                } else {
+                                    browsers[rng.below(browsers.len() as u64) as usize]
+                                };
+                                self.pick_product(&mut rng, shop)
+                            }
+                        };
+                        Kind::PreSale { product }
                     }
                 };
                 let platform = self.chat_platform(&mut rng, shop);
@@ -743,7 +895,8 @@ impl World {
                     secs = rng.range(9 * 3600, 22 * 3600);
                 }
                 let created = local_ms(&self.tz, self.dates[oday as usize], secs as u32);
-                let qty = if rng.chance(0.15) { 2 } else { 1 };
+                let band = self.band_of(customer).unwrap_or(Band::High);
+                let qty = self.qty_for(&mut rng, product, band, 0.15);
                 let oi = self.push_order(&mut rng, ids, shop, customer, product, oday, created, qty);
                 self.contacts[day][ci].converted = Some(oi);
             }
@@ -978,6 +1131,44 @@ impl World {
             }
         }
     }
+}
+
+/// Days before which the purchase occasions of a lapsed buyer fall (the first two fifths).
+pub fn lapsed_cut(days: u32) -> u32 {
+    (days * 2 / 5).max(1)
+}
+
+/// Purchase occasions (sorted day indexes) of a buyer over a window of `days`; see `SEGMENTS`.
+fn plan_visits(r: &mut Rng, days: u32, frequent: bool, recent: bool) -> Vec<u32> {
+    // windows shorter than 60 days get proportionally fewer occasions (RFM over a week means little)
+    let scale = days.min(60) as f64 / 60.0;
+    let n = if frequent {
+        ((9 + r.below(3)) as f64 * scale).round().max(1.0) as u32 + days / 60
+    } else if r.chance(scale) {
+        1 + r.chance(0.3) as u32
+    } else {
+        0
+    };
+    let mut v = Vec::with_capacity(n as usize);
+    if n == 0 {
+        return v;
+    }
+    if days < 3 {
+        v.extend((0..n).map(|_| r.below(days as u64) as u32));
+    } else if recent {
+        // the last occasion in the last tenth, never on the final day
+        let w = (days / 10).max(1);
+        let last = days - 1 - w + r.below(w as u64) as u32;
+        v.push(last);
+        // frequent buyers keep buying to the end; the others only up to `last`
+        let hi = if frequent { days } else { last + 1 };
+        v.extend((1..n).map(|_| r.below(hi as u64) as u32));
+    } else {
+        let cut = lapsed_cut(days);
+        v.extend((0..n).map(|_| r.below(cut as u64) as u32));
+    }
+    v.sort_unstable();
+    v
 }
 
 /// Order-time of day: mostly daytime/evening, some at night.
