@@ -1,18 +1,16 @@
 -- hot_questions: the most asked pre-sale questions per product category, for
 -- the run date (window '1d') and the 7 days ending on it ('7d').
 --
--- A pre-sale session is a chat session with at least one customer message of
--- intent presale; its questions are the customer's text messages that match
--- $question_pattern (thanks, greetings and 转人工 do not), grouped by
--- normalize_question (greetings, particles, sizes and punctuation dropped,
--- synonyms folded: config/question_synonyms.toml). The category of a
--- session is, in this order: the product card the customer sent in it
--- (session_products); the category of the first order the customer
--- placed with the shop that day; the shop's only category; else 未识别.
-WITH presale_sessions AS (
-    SELECT DISTINCT session_id FROM message_insights WHERE channel = 'chat' AND sender = 'customer' AND intent = 'presale'
-),
-asked AS (
+-- A pre-sale session is one of presale_sessions (job session_products: a
+-- pre-sale question, or no word of an existing order and a product card or
+-- no order with the shop in the 30 days before); its questions are the
+-- customer's text messages that match $question_pattern (thanks, greetings
+-- and 转人工 do not), grouped by normalize_question (greetings, particles,
+-- sizes and punctuation dropped, synonyms folded:
+-- config/question_synonyms.toml). The category of a session is that of
+-- presale_sessions (product card; else the first order placed with the shop
+-- after the session began; else the shop's only category), else 未识别.
+WITH asked AS (
     SELECT m.dt, m.session_id, m.shop_id, m.customer_id, m.message_id, m.sent_at, m.content_masked,
         normalize_question(m.content_masked) AS question
     FROM message_insights m
@@ -20,34 +18,8 @@ asked AS (
     WHERE m.channel = 'chat' AND m.sender = 'customer' AND m.msg_type = 'text'
       AND regexp_like(m.content_masked, $question_pattern)
 ),
-products_now AS (
-    SELECT shop_id, product_name, category FROM products WHERE dt = CAST($run_date AS VARCHAR)
-),
-card_category AS (
-    SELECT session_id, category FROM session_products
-),
-sessions AS (
-    SELECT session_id, MAX(dt) AS dt, MAX(shop_id) AS shop_id, MAX(customer_id) AS customer_id FROM asked GROUP BY session_id
-),
-order_category AS (
-    SELECT session_id, category
-    FROM (
-        SELECT s.session_id, o.category,
-            ROW_NUMBER() OVER (PARTITION BY s.session_id ORDER BY o.created_at, o.order_id) AS k
-        FROM sessions s
-        JOIN orders o ON o.customer_id = s.customer_id AND o.shop_id = s.shop_id AND o.dt = s.dt
-    ) x
-    WHERE k = 1
-),
-single_category_shops AS (
-    SELECT shop_id, MAX(category) AS category FROM products_now GROUP BY shop_id HAVING COUNT(DISTINCT category) = 1
-),
 session_category AS (
-    SELECT s.session_id, COALESCE(c.category, o.category, sc.category, '未识别') AS category
-    FROM sessions s
-    LEFT JOIN card_category c ON c.session_id = s.session_id
-    LEFT JOIN order_category o ON o.session_id = s.session_id
-    LEFT JOIN single_category_shops sc ON sc.shop_id = s.shop_id
+    SELECT session_id, COALESCE(category, '未识别') AS category FROM presale_sessions
 ),
 categorised AS (
     SELECT a.*, sc.category FROM asked a JOIN session_category sc ON sc.session_id = a.session_id

@@ -1,29 +1,22 @@
 -- presale_losses: one row per (customer, shop) with a pre-sale session on $dt
--- (a chat session with at least one customer message of intent presale). Converted: paid an order with the
+-- (presale_sessions, job session_products). Converted: paid an order with the
 -- shop on $dt .. $dt + $conversion_days (local dates). The agent and category
 -- are those of the customer's last pre-sale session with the shop; the
--- category as in hot_questions (product card, session_products; else the paid order; else the
--- shop's only category; else 未识别). Reasons: config/presale_loss.toml.
-WITH presale_sessions AS (
-    -- a session in which the customer asked at least one pre-sale question
-    SELECT DISTINCT session_id FROM message_insights
-    WHERE dt = $dt AND channel = 'chat' AND sender = 'customer' AND intent = 'presale'
-),
-consult AS (
+-- category that of presale_sessions (product card; else the first order placed after the session
+-- that day; else the shop's only category); else the order paid (T+1); else 未识别.
+-- Reasons: config/presale_loss.toml.
+WITH consult AS (
     SELECT *
     FROM (
         SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.customer_id, s.shop_id ORDER BY s.started_at DESC, s.session_id DESC) AS k
         FROM session_facts s
-        JOIN presale_sessions p ON p.session_id = s.session_id
+        JOIN presale_sessions p ON p.session_id = s.session_id AND p.dt = CAST($dt AS VARCHAR)
         WHERE s.dt = $dt AND s.channel = 'chat'
     ) x
     WHERE k = 1
 ),
-products_now AS (
-    SELECT shop_id, product_name, category FROM products WHERE dt = CAST($run_date AS VARCHAR)
-),
-card_category AS (
-    SELECT session_id, category FROM session_products WHERE dt = CAST($dt AS VARCHAR)
+session_category AS (
+    SELECT session_id, category FROM presale_sessions WHERE dt = CAST($dt AS VARCHAR)
 ),
 paid AS (
     SELECT shop_id, customer_id, category, order_id
@@ -34,9 +27,6 @@ paid AS (
           AND CAST(local_time(o.paid_at, $timezone) AS DATE) BETWEEN $dt AND $dt + $conversion_days
     ) x
     WHERE k = 1
-),
-single_category_shops AS (
-    SELECT shop_id, MAX(category) AS category FROM products_now GROUP BY shop_id HAVING COUNT(DISTINCT category) = 1
 ),
 last_msgs AS (
     SELECT session_id, message_id, content_masked
@@ -78,14 +68,13 @@ SELECT
     c.shop_id,
     c.session_id,
     c.agent_id,
-    COALESCE(cc.category, p.category, sc.category, '未识别') AS category,
+    COALESCE(cc.category, p.category, '未识别') AS category,
     p.order_id IS NOT NULL AS converted,
     p.order_id,
     CASE WHEN p.order_id IS NULL THEN COALESCE(rl.reasons, make_array('other')) END AS loss_reasons,
     CASE WHEN p.order_id IS NULL THEN rl.evidence END AS evidence
 FROM consult c
-LEFT JOIN card_category cc ON cc.session_id = c.session_id
+LEFT JOIN session_category cc ON cc.session_id = c.session_id
 LEFT JOIN paid p ON p.shop_id = c.shop_id AND p.customer_id = c.customer_id
-LEFT JOIN single_category_shops sc ON sc.shop_id = c.shop_id
 LEFT JOIN reason_lists rl ON rl.session_id = c.session_id
 ORDER BY c.shop_id, c.customer_id
