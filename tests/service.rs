@@ -68,6 +68,30 @@ fn thirty_days_day_by_day_find_every_planted_violation_and_alert() {
             assert!(output.join(format!("{t}/dt={d}/_SUCCESS")).is_file(), "{t} {d}");
         }
     }
+    // The insight jobs ran every day too, each listing only its own window of partitions.
+    for d in &days {
+        for t in ["session_products", "presale_sessions", "hot_questions", "basket_rules", "product_issue_pool"] {
+            assert!(output.join(format!("{t}/dt={d}/_SUCCESS")).is_file(), "{t} {d}");
+        }
+    }
+    for d in &days[..days.len() - 1] {
+        for t in ["customer_profile", "presale_losses", "presale_loss", "refund_causes", "return_root_causes"] {
+            assert!(output.join(format!("{t}/dt={d}/_SUCCESS")).is_file(), "{t} {d}");
+        }
+    }
+    let listed = |table: &str, d: &str, input: &str| -> (usize, usize) {
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(output.join(format!("{table}/dt={d}/_SUCCESS"))).unwrap()).unwrap();
+        let i = m["inputs"].as_array().unwrap().iter().find(|i| i["table"] == input).unwrap().clone();
+        (i["partitions"].as_array().unwrap().len(), i["missing_partitions"].as_array().unwrap().len())
+    };
+    // customer_profile, run for the last day: orders of the 366 days up to it (30 exist), session_facts
+    // of the 90 days up to the day before (30 exist: the first run wrote an empty one for the day before
+    // the first); hot_questions: the 7 days of presale_sessions.
+    assert_eq!(listed("customer_profile", last_closed, "orders"), (30, 336));
+    assert_eq!(listed("customer_profile", last_closed, "session_facts"), (30, 60));
+    assert_eq!(listed("hot_questions", &days[DAYS as usize - 1], "presale_sessions"), (7, 0));
+    assert_eq!(listed("hot_questions", &days[3], "presale_sessions"), (4, 3));
 
     let truth = |fact: &str| format!("'{}/_truth/{fact}/part-00000.parquet'", input.display());
     let closed = format!("dt <= '{last_closed}'");
