@@ -5,6 +5,11 @@
 # (a copy of the project with `orders = { days = 365 }`). Prints wall time and
 # peak RSS of each, and how many planted RFM segments the profile recovered.
 #
+# Measured (2 cores, 24 GB, 2026-11-25): generate 365 days 2:13 / 6.4 GB
+# (6,567,010 orders, 1,210,667 refunds); customer_profile 48.5 s / 1.93 GB peak
+# RSS (701,130 customers); basket_rules over 365 days 20.9 s / 967 MB (1,612
+# rules); planted segments matched 700,346 / 700,413 buyers.
+#
 #   cargo build --release -p voc-cli && benches/year.sh [WORKDIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
