@@ -2,13 +2,15 @@
 # Look-back benchmark: a year of orders for 1,000,000 customers (50 shops),
 # then the two jobs that read the whole year: customer_profile (365 days of
 # orders and refunds) and basket_rules over 365 days instead of its default 90
-# (a copy of the project with `orders = { days = 365 }`). Prints wall time and
+# (a copy of the project with `orders = { days = 365 }` and `window_days = 365`). Prints wall time and
 # peak RSS of each, and how many planted RFM segments the profile recovered.
 #
 # Measured (2 cores, 24 GB, 2026-11-25): generate 365 days 2:13 / 6.4 GB
-# (6,567,010 orders, 1,210,667 refunds); customer_profile 48.5 s / 1.93 GB peak
-# RSS (701,130 customers); basket_rules over 365 days 20.9 s / 967 MB (1,612
-# rules); planted segments matched 700,346 / 700,413 buyers.
+# (6,567,010 orders, 1,210,667 refunds); customer_profile 63.2 s / 2.88 GB peak
+# RSS (701,130 customers; 48.5 s / 1.93 GB before the evidence columns
+# last_order_id, complaint_session_ids, tag_evidence); basket_rules over 365
+# days 22.8 s / 1.19 GB (1,612 rules; 20.9 s / 967 MB before example_orders);
+# planted segments matched 700,346 / 700,413 buyers.
 #
 #   cargo build --release -p voc-cli && benches/year.sh [WORKDIR]
 set -euo pipefail
@@ -44,7 +46,9 @@ for f in jobs sql config voc.toml; do
     if [ -e "$here/$f" ]; then cp -r "$here/$f" "$project/"; fi
 done
 sed -i 's/^orders = { days = 90 }.*/orders = { days = 365 }/' "$project/jobs/basket_rules.toml"
-grep -q "days = 365" "$project/jobs/basket_rules.toml"
+sed -i 's/^window_days = 90 /window_days = 365 /' "$project/jobs/basket_rules.toml"
+grep -q "orders = { days = 365 }" "$project/jobs/basket_rules.toml"
+grep -q "window_days = 365" "$project/jobs/basket_rules.toml"
 measure basket_rules_365d "$voc" --project "$project" run basket_rules --date "$last" "${roots[@]}"
 "$voc" --project "$here" sql "${roots[@]}" --format csv -- "
     SELECT COUNT(*) AS planted_buyers, SUM(CASE WHEN p.rfm_segment = t.segment THEN 1 ELSE 0 END) AS matched,

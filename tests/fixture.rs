@@ -260,6 +260,17 @@ fn the_hand_written_insight_day_gives_the_hand_computed_rules_and_cause_shares()
             )
         })
         .collect();
+    // Evidence: one basket holding both (the smallest pair of order ids).
+    let examples: Vec<&str> = rules.iter().map(|r| r["example_orders"].as_str().unwrap()).collect();
+    assert_eq!(
+        examples,
+        [
+            "6995171422418977001+6995171422418977002",
+            "6995171422418977002+6995171422418977001",
+            "6995171422418977006+6995171422418977007",
+            "6995171422418977007+6995171422418977006",
+        ]
+    );
     let want = [
         ("A>B", 0.4, 2.0 / 3.0, 10.0 / 9.0),
         ("B>A", 0.4, 2.0 / 3.0, 10.0 / 9.0),
@@ -327,7 +338,7 @@ fn the_hand_written_insight_day_gives_the_hand_computed_rules_and_cause_shares()
     // Customer profile as of D: every number worked out in the fixture's header.
     let profile = rows(&format!(
         "SELECT customer_id, recency_days, frequency, monetary, spend, r_score, f_score, m_score, rfm_segment, \
-                contacts_30d, refunds, tags, churn_risk FROM customer_profile WHERE dt = '{D}' ORDER BY customer_id"
+                contacts_30d, refunds, tags, churn_risk, last_order_id, tag_evidence FROM customer_profile WHERE dt = '{D}' ORDER BY customer_id"
     ));
     let got: Vec<String> = profile
         .iter()
@@ -365,6 +376,13 @@ fn the_hand_written_insight_day_gives_the_hand_computed_rules_and_cause_shares()
             r#"r6 R162 F3 M500.0 spend1500.0 144 重要保持 contacts0 tags["高价值"]"#,
         ]
     );
+    // Evidence: the last order behind recency, the values behind each tag.
+    let ev = |id: &str, col: &str| profile.iter().find(|r| r["customer_id"] == id).unwrap()[col].to_string();
+    assert_eq!(ev("r1", "last_order_id"), r#""6995171422418978003""#);
+    assert_eq!(ev("r4", "last_order_id"), r#""6995171422418978010""#);
+    assert_eq!(ev("r1", "tag_evidence"), r#"["高价值：f_score=4.0, m_score=5.0"]"#);
+    assert_eq!(ev("r4", "tag_evidence"), r#"["沉睡：recency_days=364.0"]"#);
+    assert_eq!(ev("c1", "tag_evidence"), r#"["新客：tenure_days=0.0","频繁退货：refund_rate=2.0, refunds=4.0"]"#);
     let churn = |id: &str| profile.iter().find(|r| r["customer_id"] == id).unwrap()["churn_risk"].as_f64().unwrap();
     assert!((churn("r1") - (1.0 - (-5.0f64 / 17.5).exp())).abs() < 1e-9, "{}", churn("r1"));
     assert!((churn("r2") - (1.0 - (-254.0f64 / 90.0).exp())).abs() < 1e-9, "{}", churn("r2"));

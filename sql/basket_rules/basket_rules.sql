@@ -7,9 +7,15 @@ WITH t AS (
     SELECT min_orders, min_support, min_confidence FROM basket_thresholds LIMIT 1
 ),
 items AS (
-    SELECT DISTINCT shop_id, customer_id, CAST(local_time(paid_at, $timezone) AS DATE) AS day, product_id
-    FROM orders
-    WHERE paid_at IS NOT NULL
+    -- a basket's items; order_id (the smallest of the product's orders in the basket) is evidence
+    SELECT shop_id, customer_id, day, product_id, MIN(order_id) AS order_id
+    FROM (
+        SELECT shop_id, customer_id, CAST(local_time(paid_at, $timezone) AS DATE) AS day, product_id, order_id
+        FROM orders
+        WHERE paid_at IS NOT NULL
+    ) o
+    WHERE day > CAST($run_date AS DATE) - $window_days AND day <= CAST($run_date AS DATE)
+    GROUP BY shop_id, customer_id, day, product_id
 ),
 baskets AS (
     SELECT shop_id, COUNT(*) AS baskets
@@ -20,7 +26,8 @@ item_baskets AS (
     SELECT shop_id, product_id, COUNT(*) AS k FROM items GROUP BY shop_id, product_id
 ),
 pairs AS (
-    SELECT a.shop_id, a.product_id AS antecedent, b.product_id AS consequent, COUNT(*) AS k
+    SELECT a.shop_id, a.product_id AS antecedent, b.product_id AS consequent, COUNT(*) AS k,
+        MIN(concat(a.order_id, '+', b.order_id)) AS example_orders
     FROM items a
     JOIN items b
       ON a.shop_id = b.shop_id AND a.customer_id = b.customer_id AND a.day = b.day AND a.product_id <> b.product_id
@@ -28,7 +35,7 @@ pairs AS (
 )
 SELECT
     p.shop_id,
-    concat(CAST(CAST($run_date AS DATE) - 89 AS VARCHAR), '..', CAST($run_date AS VARCHAR)) AS period,
+    concat(CAST(CAST($run_date AS DATE) - ($window_days - 1) AS VARCHAR), '..', CAST($run_date AS VARCHAR)) AS period,
     p.antecedent,
     p.consequent,
     p.k AS orders,
@@ -37,7 +44,8 @@ SELECT
     ic.k AS consequent_orders,
     CAST(p.k AS DOUBLE) / n.baskets AS support,
     CAST(p.k AS DOUBLE) / ia.k AS confidence,
-    (CAST(p.k AS DOUBLE) / ia.k) / (CAST(ic.k AS DOUBLE) / n.baskets) AS lift
+    (CAST(p.k AS DOUBLE) / ia.k) / (CAST(ic.k AS DOUBLE) / n.baskets) AS lift,
+    p.example_orders
 FROM pairs p
 JOIN baskets n ON n.shop_id = p.shop_id
 JOIN item_baskets ia ON ia.shop_id = p.shop_id AND ia.product_id = p.antecedent

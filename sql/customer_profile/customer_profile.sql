@@ -23,7 +23,9 @@ buyers AS (
         SUM(amount) AS spend,
         AVG(amount) AS monetary,
         MAX(day) AS last_day,
-        MIN(day) AS first_day
+        MIN(day) AS first_day,
+        -- evidence for recency: the last paid order (the largest id of the last day)
+        split_part(MAX(concat(CAST(day AS VARCHAR), ' ', order_id)), ' ', 2) AS last_order_id
     FROM paid
     GROUP BY customer_id
 ),
@@ -43,6 +45,12 @@ contacts AS (
         AVG(CASE WHEN CAST(dt AS DATE) <= $dt - 30 THEN sentiment_end END) AS sentiment_avg_before
     FROM session_facts
     WHERE CAST(dt AS DATE) <= $dt
+    GROUP BY customer_id
+),
+complaint_sessions AS (
+    SELECT customer_id, array_slice(sorted_list(session_id), 1, 3) AS complaint_session_ids
+    FROM session_facts
+    WHERE CAST(dt AS DATE) <= $dt AND intent = 'complaint'
     GROUP BY customer_id
 ),
 channels AS (
@@ -66,6 +74,7 @@ base AS (
         COALESCE(b.spend, 0.0) AS spend,
         b.first_day,
         b.last_day,
+        b.last_order_id,
         CAST($dt - b.first_day AS BIGINT) AS tenure_days,
         COALESCE(r.refunds, 0) AS refunds,
         COALESCE(r.price_diff_refunds, 0) AS price_diff_refunds,
@@ -75,12 +84,14 @@ base AS (
         COALESCE(c.complaints_90d, 0) AS complaints_90d,
         c.sentiment_avg_30d,
         c.sentiment_avg_30d - c.sentiment_avg_before AS sentiment_trend,
-        ch.preferred_channel
+        ch.preferred_channel,
+        cs.complaint_session_ids
     FROM people p
     LEFT JOIN buyers b ON b.customer_id = p.customer_id
     LEFT JOIN refunded r ON r.customer_id = p.customer_id
     LEFT JOIN contacts c ON c.customer_id = p.customer_id
     LEFT JOIN channels ch ON ch.customer_id = p.customer_id
+    LEFT JOIN complaint_sessions cs ON cs.customer_id = p.customer_id
 ),
 means AS (
     SELECT
@@ -138,7 +149,9 @@ conditions AS (
     SELECT tag, metric, op, value, COUNT(*) OVER (PARTITION BY tag) AS needed FROM customer_tags
 ),
 tagged AS (
-    SELECT m.customer_id, c.tag
+    -- the tag and the values that earned it, e.g. 高价值：f_score=4, m_score=5
+    SELECT m.customer_id, c.tag,
+        concat(c.tag, '：', array_to_string(sorted_list(concat(m.metric, '=', CAST(round(m.v, 3) AS VARCHAR))), ', ')) AS evidence
     FROM metrics m
     JOIN conditions c ON c.metric = m.metric
     WHERE (c.op = '>=' AND m.v >= c.value) OR (c.op = '>' AND m.v > c.value) OR (c.op = '<=' AND m.v <= c.value)
@@ -147,7 +160,7 @@ tagged AS (
     HAVING COUNT(*) = c.needed
 ),
 tag_lists AS (
-    SELECT customer_id, sorted_list(tag) AS tags FROM tagged GROUP BY customer_id
+    SELECT customer_id, sorted_list(tag) AS tags, sorted_list(evidence) AS tag_evidence FROM tagged GROUP BY customer_id
 )
 SELECT
     s.customer_id,
@@ -179,12 +192,15 @@ SELECT
     s.sentiment_avg_30d,
     s.sentiment_trend,
     s.complaints_90d,
+    COALESCE(s.complaint_session_ids, CAST(make_array() AS VARCHAR[])) AS complaint_session_ids,
     COALESCE(t.tags, CAST(make_array() AS VARCHAR[])) AS tags,
+    COALESCE(t.tag_evidence, CAST(make_array() AS VARCHAR[])) AS tag_evidence,
     CASE WHEN s.frequency > 0 THEN
         1 - exp(-CAST(s.recency_days AS DOUBLE) / GREATEST(
             CASE WHEN s.frequency > 1 THEN CAST(s.last_day - s.first_day AS DOUBLE) / (s.frequency - 1) ELSE $single_order_gap_days END,
             1.0))
-    END AS churn_risk
+    END AS churn_risk,
+    s.last_order_id
 FROM scored s
 LEFT JOIN tag_lists t ON t.customer_id = s.customer_id
 ORDER BY s.customer_id
