@@ -9,7 +9,8 @@
 # (6,567,010 orders, 1,210,667 refunds); customer_profile 63.2 s / 2.88 GB peak
 # RSS (701,130 customers; 48.5 s / 1.93 GB before the evidence columns
 # last_order_id, complaint_session_ids, tag_evidence); basket_rules over 365
-# days 22.8 s / 1.19 GB (1,612 rules; 20.9 s / 967 MB before example_orders);
+# days 22.8-27.8 s / 1.19 GB (1,612 rules, period 2025-11-11..2026-11-10;
+# 20.9 s / 967 MB before example_orders and the window filter);
 # planted segments matched 700,346 / 700,413 buyers.
 #
 #   cargo build --release -p voc-cli && benches/year.sh [WORKDIR]
