@@ -5,6 +5,7 @@
 //! A function file supplies only a [`Kernel`]: its name, result type and
 //! what to append for one text.
 
+use std::collections::HashMap;
 use std::fmt::Debug;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
@@ -12,9 +13,10 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{
     Array, ArrayBuilder, ArrayRef, AsArray, BooleanBuilder, Float64Builder, ListArray, ListBuilder, StringArray,
-    StringBuilder, StructArray,
+    StringBuilder, StructArray, UInt32Array,
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
+use datafusion::arrow::compute::take;
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::{
@@ -260,20 +262,63 @@ impl<K: Kernel> ScalarUDFImpl for TextUdf<K> {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let (arrays, scalar) = arrays(&args)?;
-        let compute = || {
-            let mut out = K::builder(arrays[0].len());
-            for_each_str(&arrays[0], |v| match v {
-                Some(text) => K::append(&self.analyzer, text, &mut out),
-                None => K::append_null(&mut out),
-            })?;
-            out.build()
-        };
+        let compute = || compute_distinct::<K>(&self.analyzer, &arrays[0]);
         let result = if scalar { compute()? } else { self.cache.get_or_compute(&arrays[0], compute)? };
         columnar(result, scalar)
     }
     fn documentation(&self) -> Option<&Documentation> {
         self.doc.as_ref()
     }
+}
+
+/// The values of a string array of any layout, borrowed from it.
+pub fn str_values(array: &ArrayRef) -> Result<Vec<Option<&str>>> {
+    Ok(match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().iter().collect(),
+        DataType::LargeUtf8 => array.as_string::<i64>().iter().collect(),
+        DataType::Utf8View => array.as_string_view().iter().collect(),
+        DataType::Null => vec![None; array.len()],
+        other => return exec_err!("expected a string argument (Utf8, LargeUtf8 or Utf8View), found {other}"),
+    })
+}
+
+/// Runs a kernel over one batch, once per distinct text.
+///
+/// Customer-service text repeats: quick replies (快捷短语), bot answers, system
+/// notices, 好的 / 谢谢 / 在吗. A text met again in the batch costs one hash
+/// lookup; its result row is copied (`take`) instead of analysed again. A batch
+/// without repeats is computed row by row as before.
+pub fn compute_distinct<K: Kernel>(analyzer: &Analyzer, array: &ArrayRef) -> Result<ArrayRef> {
+    let values = str_values(array)?;
+    let mut first: HashMap<&str, u32> = HashMap::with_capacity(values.len());
+    let mut distinct: Vec<&str> = Vec::new();
+    let indices: Vec<Option<u32>> = values
+        .iter()
+        .map(|v| {
+            v.map(|text| {
+                *first.entry(text).or_insert_with(|| {
+                    distinct.push(text);
+                    (distinct.len() - 1) as u32
+                })
+            })
+        })
+        .collect();
+    let rows_of = |texts: &mut dyn Iterator<Item = Option<&str>>, n: usize| {
+        let mut out = K::builder(n);
+        for v in texts {
+            match v {
+                Some(text) => K::append(analyzer, text, &mut out),
+                None => K::append_null(&mut out),
+            }
+        }
+        out.build()
+    };
+    let with_text = indices.iter().filter(|i| i.is_some()).count();
+    if distinct.is_empty() || distinct.len() == with_text {
+        return rows_of(&mut values.iter().copied(), values.len());
+    }
+    let once = rows_of(&mut distinct.iter().map(|t| Some(*t)), distinct.len())?;
+    Ok(take(&once, &UInt32Array::from(indices), None)?)
 }
 
 /// Declares a [`Kernel`]: `text_kernel!(Type, "sql_name", return type,
@@ -305,6 +350,50 @@ pub(crate) use text_kernel;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kernel applied row by row, as before batches were deduplicated.
+    fn row_by_row<K: Kernel>(analyzer: &Analyzer, array: &ArrayRef) -> ArrayRef {
+        let mut out = K::builder(array.len());
+        for_each_str(array, |v| match v {
+            Some(text) => K::append(analyzer, text, &mut out),
+            None => K::append_null(&mut out),
+        })
+        .unwrap();
+        out.build().unwrap()
+    }
+
+    #[test]
+    fn a_batch_with_repeats_gives_what_row_by_row_gives() {
+        let analyzer = Analyzer::builtin();
+        let texts = [
+            Some("好的"),
+            None,
+            Some("收到的杯子破损了，电话13812345678，我要投诉"),
+            Some("好的"),
+            Some(""),
+            Some("收到的杯子破损了，电话13812345678，我要投诉"),
+            None,
+            Some("这件衣服质量很好但是物流太慢了"),
+            Some(""),
+            Some("好的"),
+        ];
+        let layouts: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(texts.to_vec())),
+            Arc::new(datafusion::arrow::array::LargeStringArray::from(texts.to_vec())),
+            Arc::new(datafusion::arrow::array::StringViewArray::from(texts.to_vec())),
+            Arc::new(StringArray::from(vec![None::<&str>, None])),
+            Arc::new(StringArray::from(vec!["一", "二"])),
+        ];
+        for input in &layouts {
+            let a = compute_distinct::<crate::analyze::Analyze>(analyzer, input).unwrap();
+            assert_eq!(a.as_ref(), row_by_row::<crate::analyze::Analyze>(analyzer, input).as_ref());
+            assert_eq!(a.null_count(), input.null_count());
+            let s = compute_distinct::<crate::segment::Segment>(analyzer, input).unwrap();
+            assert_eq!(s.as_ref(), row_by_row::<crate::segment::Segment>(analyzer, input).as_ref());
+            let f = compute_distinct::<crate::sentiment::Sentiment>(analyzer, input).unwrap();
+            assert_eq!(f.as_ref(), row_by_row::<crate::sentiment::Sentiment>(analyzer, input).as_ref());
+        }
+    }
 
     #[test]
     fn the_cache_serves_the_same_array_and_only_it() {
