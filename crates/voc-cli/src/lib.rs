@@ -97,8 +97,10 @@ pub async fn run(
     }
     let mut d = date;
     while d <= last {
-        let manifests = voc_engine::runner::run_jobs(&cfg, &jobs, &names, d).await?;
-        print_manifests(&cfg, &manifests);
+        let report = voc_engine::runner::run_jobs(&cfg, &jobs, &names, d).await?;
+        print_manifests(&cfg, &report.manifests);
+        // a failed date ends --until: the next days would read what it did not write
+        report.into_result()?;
         d += chrono::Duration::days(1);
     }
     Ok(())
@@ -313,7 +315,7 @@ pub async fn demo(ctx: &Ctx, out: &str, days: u32, shops: u32, customers: u32, s
         if progress {
             eprint!("\r   day {}/{days} ({date})", k + 1);
         }
-        for m in voc_engine::runner::run_jobs(&cfg, &jobs, &names, date).await? {
+        for m in voc_engine::runner::run_jobs(&cfg, &jobs, &names, date).await?.into_result()? {
             for t in m.outputs {
                 let e = totals.entry(t.table).or_default();
                 e.0 += t.rows;

@@ -276,13 +276,66 @@ fn locate_again(e: VocError, rel: &Path) -> VocError {
 }
 
 /// Runs `names` (each after its dependencies) for `date`; stops at the first failure.
-pub async fn run_jobs(cfg: &Config, jobs: &JobSet, names: &[String], date: NaiveDate) -> Result<Vec<Manifest>> {
+pub async fn run_jobs(cfg: &Config, jobs: &JobSet, names: &[String], date: NaiveDate) -> Result<RunReport> {
     let roots = Roots::open(cfg)?;
-    let mut out = Vec::new();
+    let mut report = RunReport::default();
+    // jobs that failed or were skipped: what their dependents wait for in vain
+    let mut broken: std::collections::BTreeSet<String> = Default::default();
     for job in jobs.order(names)? {
-        out.push(run_job(cfg, &roots, job, date).await?);
+        if let Some(dep) = job.spec.depends_on.iter().find(|d| broken.contains(*d)) {
+            tracing::warn!(job = %job.name, %date, dependency = %dep, "skipped: a job it depends on did not complete");
+            report.skipped.push((job.name.clone(), dep.clone()));
+            broken.insert(job.name.clone());
+            continue;
+        }
+        match run_job(cfg, &roots, job, date).await {
+            Ok(m) => report.manifests.push(m),
+            Err(e) => {
+                tracing::error!(job = %job.name, %date, error = %e.message, "failed; the jobs that do not depend on it go on");
+                broken.insert(job.name.clone());
+                report.failed.push((job.name.clone(), e));
+            }
+        }
     }
-    Ok(out)
+    Ok(report)
+}
+
+/// What [`run_jobs`] did for one date. A failed job does not stop the others:
+/// the jobs that depend on it, directly or through a skipped job, are skipped,
+/// and every other job still runs, as a scheduler runs the independent
+/// branches of its DAG. Each failed job left its previous partition as it was.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    /// The partitions written, in the order the jobs ran.
+    pub manifests: Vec<Manifest>,
+    /// Jobs that failed, with why, in the order they ran.
+    pub failed: Vec<(String, VocError)>,
+    /// Jobs not run, with the failed (or skipped) job they depend on.
+    pub skipped: Vec<(String, String)>,
+}
+
+impl RunReport {
+    /// The first failure, with the skipped and other failed jobs named in its message
+    /// (its kind, and so the exit code, stays that of the first failure); Ok when all ran.
+    pub fn into_result(self) -> Result<Vec<Manifest>> {
+        let RunReport { manifests, mut failed, skipped } = self;
+        if failed.is_empty() {
+            return Ok(manifests);
+        }
+        let (_, mut first) = failed.remove(0);
+        for (job, e) in &failed {
+            first.message.push_str(&format!("; also failed: {job}: {}", e.message));
+        }
+        if !skipped.is_empty() {
+            let names: Vec<String> = skipped.iter().map(|(j, d)| format!("{j} (needs {d})")).collect();
+            first.message.push_str(&format!("; skipped: {}", names.join(", ")));
+        }
+        if !manifests.is_empty() {
+            let names: Vec<&str> = manifests.iter().map(|m| m.job.as_str()).collect();
+            first.message.push_str(&format!("; completed: {}", names.join(", ")));
+        }
+        Err(first)
+    }
 }
 
 /// Plans every staging view and every job's SQL against the contract
