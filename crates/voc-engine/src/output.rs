@@ -303,6 +303,18 @@ pub async fn discard_staging(root: &Root, run_id: &str) {
     if let Err(e) = root.delete_all(&staging_dir(run_id)).await {
         tracing::warn!(run_id, error = %e, "could not remove staging files");
     }
+    // Deleting objects leaves a local root's emptied folders behind: remove the run's, and
+    // `_staging` itself when no other run is staging.
+    if let Some(dir) = root.local_dir(&staging_dir(run_id)) {
+        if dir.exists() {
+            if let Err(e) = std::fs::remove_dir_all(&dir) {
+                tracing::warn!(run_id, error = %e, "could not remove the staging folder");
+            }
+        }
+        if let Some(parent) = dir.parent() {
+            let _ = std::fs::remove_dir(parent);
+        }
+    }
 }
 
 #[cfg(test)]

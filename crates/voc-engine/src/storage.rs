@@ -27,6 +27,8 @@ pub struct Root {
     store_url: Url,
     /// Key prefix inside the store, no leading or trailing slash.
     prefix: Path,
+    /// The folder of a local root (object stores have no folders; a local one does).
+    local: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for Root {
@@ -72,6 +74,7 @@ impl Root {
                 store: Arc::new(store),
                 store_url: Url::parse(&format!("s3://{bucket}")).expect("valid s3 url"),
                 prefix: Path::from(prefix.trim_matches('/')),
+                local: None,
             });
         }
         let local = if let Some(rest) = spec.strip_prefix("file://") {
@@ -100,6 +103,7 @@ impl Root {
             store: Arc::new(LocalFileSystem::new()),
             store_url: Url::parse("file:///").expect("valid file url"),
             prefix: Path::from(abs_str.trim_matches('/')),
+            local: Some(abs),
         })
     }
 
@@ -116,6 +120,11 @@ impl Root {
     /// registry uses for this root.
     pub fn store_url(&self) -> &Url {
         &self.store_url
+    }
+
+    /// The local folder of `rel` for a local root; None for an object store.
+    pub fn local_dir(&self, rel: &str) -> Option<std::path::PathBuf> {
+        self.local.as_ref().map(|d| d.join(rel.trim_matches('/')))
     }
 
     pub fn is_local(&self) -> bool {
