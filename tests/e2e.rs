@@ -500,3 +500,34 @@ fn a_failing_job_skips_its_dependents_and_the_other_jobs_still_run() {
     }
     assert!(output.join(format!("session_facts/dt={D1}/_SUCCESS")).is_file());
 }
+
+#[test]
+fn the_demo_generates_runs_every_job_and_reports_what_it_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("demo");
+    let args = ["demo", "--out", out.to_str().unwrap(), "--days", "3", "--shops", "3", "--customers", "2000"];
+    let o = run_in(&repo(), &args);
+    assert_ok(&o);
+    let report = stdout(&o);
+    // Every job's every table wrote one committed partition a day (the lagged ones from D-1).
+    let jobs = std::fs::read_dir(repo().join("jobs")).unwrap().count();
+    assert!(report.contains(&format!("running {jobs} jobs for 3 days")), "{report}");
+    for table in ["message_insights", "session_facts", "qa_session_scores", "kpi_shop_daily", "risk_alerts"] {
+        assert!(report.contains(&format!("{table} ")), "{table} missing from the report:\n{report}");
+    }
+    for table in ["hot_questions", "presale_sessions", "basket_rules", "customer_profile", "return_root_causes"] {
+        let parts = std::fs::read_dir(out.join("output").join(table))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().join("_SUCCESS").is_file())
+            .count();
+        assert_eq!(parts, 3, "{table}");
+    }
+    // A second demo in the same folder starts clean and gives the same report.
+    let again = run_in(&repo(), &args);
+    assert_ok(&again);
+    // (but for the lines with timings)
+    let strip = |s: &str| {
+        s.lines().filter(|l| !l.starts_with("done in") && !l.starts_with("wrote ")).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(strip(&report), strip(&stdout(&again)));
+}
