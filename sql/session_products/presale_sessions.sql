@@ -20,9 +20,9 @@ sessions AS (
         MAX(shop_id) AS shop_id,
         MAX(customer_id) AS customer_id,
         MIN(sent_at) AS started_at,
-        BOOL_OR(intent = 'presale') AS asked_presale,
-        BOOL_OR(intent IN ('aftersale', 'refund_return', 'complaint')) AS asked_aftersale,
-        BOOL_OR(cardinality(order_ids) > 0) AS named_order
+        COALESCE(BOOL_OR(intent = 'presale'), false) AS asked_presale,
+        COALESCE(BOOL_OR(intent IN ('aftersale', 'refund_return', 'complaint')), false) AS asked_aftersale,
+        COALESCE(BOOL_OR(cardinality(order_ids) > 0), false) AS named_order
     FROM customer_msgs
     GROUP BY session_id
 ),
@@ -40,7 +40,7 @@ presale AS (
     LEFT JOIN session_products c ON c.session_id = s.session_id
     LEFT JOIN prior_orders p ON p.session_id = s.session_id
     WHERE s.asked_presale
-       OR (NOT s.asked_aftersale AND NOT COALESCE(s.named_order, false) AND (c.session_id IS NOT NULL OR p.session_id IS NULL))
+       OR (NOT s.asked_aftersale AND NOT s.named_order AND (c.session_id IS NOT NULL OR p.session_id IS NULL))
 ),
 order_after AS (
     SELECT session_id, category
