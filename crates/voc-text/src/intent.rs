@@ -50,9 +50,21 @@ impl IntentRules {
     }
 
     pub fn classify(&self, hits: &[Hit]) -> Intent {
-        // (rule, word index, all?) of every cue present, deduplicated.
-        let mut found: Vec<(u16, u16, bool)> =
-            hits.iter().filter_map(|h| self.roles.get(h.id as usize)).flatten().copied().collect();
+        // The cues present. A cue lying inside a longer cue found at the same place is not a cue
+        // of its own: the longer one says what was meant (快递 in 发什么快递, 运费险 in 有运费险吗,
+        // 不是正品 in 是不是正品).
+        let cues: Vec<&Hit> =
+            hits.iter().filter(|h| self.roles.get(h.id as usize).is_some_and(|r| !r.is_empty())).collect();
+        let inside =
+            |h: &Hit| cues.iter().any(|o| o.start <= h.start && h.end <= o.end && o.end - o.start > h.end - h.start);
+        // (rule, word index, all?) of every cue kept, deduplicated.
+        let mut found: Vec<(u16, u16, bool)> = cues
+            .iter()
+            .filter(|h| !inside(h))
+            .filter_map(|h| self.roles.get(h.id as usize))
+            .flatten()
+            .copied()
+            .collect();
         if found.is_empty() {
             return other();
         }
