@@ -205,6 +205,29 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
     assert!(n("found") / n("truth") >= 0.98);
     assert!(n("conv_right") / n("conv_found") >= 0.95);
     assert!(n("conv_extra") / (n("conv_right") + n("conv_extra")) <= 0.05);
+    // presale_loss adds up from presale_losses, and each reason's example sessions are lost
+    // customers of that group who gave that reason.
+    let r = &query(
+        &input,
+        &output,
+        "WITH g AS (SELECT dt, shop_id, agent_id, category, COUNT(*) AS n, SUM(CASE WHEN converted THEN 1 ELSE 0 END) AS c \
+                    FROM presale_losses GROUP BY 1, 2, 3, 4), \
+              u AS (SELECT dt, shop_id, agent_id, category, unnest(loss_reasons) AS r FROM presale_loss), \
+              e AS (SELECT dt, shop_id, agent_id, category, r['reason'] AS reason, unnest(r['example_session_ids']) AS sid FROM u), \
+              bad_e AS (SELECT e.* FROM e LEFT JOIN presale_losses l ON l.session_id = e.sid AND l.dt = e.dt AND l.shop_id = e.shop_id \
+                          AND l.category = e.category AND (l.agent_id IS NOT DISTINCT FROM e.agent_id) AND NOT l.converted \
+                          AND array_has(l.loss_reasons, e.reason) WHERE l.session_id IS NULL) \
+         SELECT (SELECT COUNT(*) FROM presale_loss) AS rows_, \
+                (SELECT COUNT(*) FROM presale_loss p JOIN g ON g.dt = p.dt AND g.shop_id = p.shop_id AND g.category = p.category \
+                   AND (g.agent_id IS NOT DISTINCT FROM p.agent_id) \
+                 WHERE p.consulting_customers <> g.n OR p.converted_customers <> g.c \
+                    OR p.lost_customers <> g.n - g.c) AS bad_sums, \
+                (SELECT COUNT(*) FROM e) AS examples, (SELECT COUNT(*) FROM bad_e) AS bad_examples",
+    )[0];
+    eprintln!("presale_loss: {r}");
+    assert!(r["rows_"].as_u64().unwrap() > 100 && r["examples"].as_u64().unwrap() > 100, "{r}");
+    assert_eq!(r["bad_sums"].as_u64().unwrap(), 0, "{r}");
+    assert_eq!(r["bad_examples"].as_u64().unwrap(), 0, "{r}");
 
     // The product issue pool over the same week: every row adds up and carries evidence.
     assert_ok(&run_in(&repo(), &[&["run", "product_issue_pool", "--date", "2026-11-07"][..], &roots[..]].concat()));

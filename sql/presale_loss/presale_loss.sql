@@ -9,8 +9,14 @@ WITH groups AS (
     GROUP BY shop_id, agent_id, category
 ),
 reason_counts AS (
-    SELECT shop_id, agent_id, category, reason, COUNT(*) AS customers
-    FROM (SELECT shop_id, agent_id, category, unnest(loss_reasons) AS reason FROM presale_losses WHERE NOT converted) x
+    -- evidence: up to 3 of the sessions (smallest ids) that ended with this reason
+    SELECT shop_id, agent_id, category, reason, COUNT(*) AS customers,
+        array_slice(sorted_list(session_id), 1, 3) AS example_session_ids
+    FROM (
+        SELECT shop_id, agent_id, category, session_id, unnest(loss_reasons) AS reason
+        FROM presale_losses
+        WHERE NOT converted
+    ) x
     GROUP BY shop_id, agent_id, category, reason
 ),
 ranked AS (
@@ -19,7 +25,7 @@ ranked AS (
 ),
 reason_lists AS (
     SELECT shop_id, agent_id, category,
-        sorted_list(named_struct('rank', rank, 'reason', reason, 'customers', customers)) AS loss_reasons
+        sorted_list(named_struct('rank', rank, 'reason', reason, 'customers', customers, 'example_session_ids', example_session_ids)) AS loss_reasons
     FROM ranked
     GROUP BY shop_id, agent_id, category
 )
