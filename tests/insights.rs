@@ -264,11 +264,14 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
                 (SELECT COUNT(*) FROM b WHERE r_score NOT BETWEEN 1 AND 5 OR f_score NOT BETWEEN 1 AND 5 OR m_score NOT BETWEEN 1 AND 5) AS bad_scores, \
                 (SELECT COUNT(*) FROM e WHERE rfm_segment <> want) AS bad_segments, \
                 (SELECT COUNT(*) FROM p WHERE churn_risk < 0 OR churn_risk > 1) AS bad_churn, \
-                (SELECT COUNT(*) FROM p WHERE array_has(tags, '频繁退货') <> (refunds >= 2 AND refund_rate >= 0.3)) AS bad_tags",
+                (SELECT COUNT(*) FROM p WHERE array_has(tags, '频繁退货') <> (refunds >= 2 AND refund_rate >= 0.3)) AS bad_tags, \
+                (SELECT COUNT(*) FROM p WHERE complaints_90d > 0) AS complainers, \
+                (SELECT COUNT(*) FROM p WHERE cardinality(complaint_session_ids) <> LEAST(complaints_90d, 3)) AS bad_complaint_ids",
     )[0];
     eprintln!("customer_profile: {r}");
     assert!(r["buyers"].as_u64().unwrap() > 1000);
-    for k in ["bad_scores", "bad_segments", "bad_churn", "bad_tags"] {
+    assert!(r["complainers"].as_u64().unwrap() > 0, "{r}");
+    for k in ["bad_scores", "bad_segments", "bad_churn", "bad_tags", "bad_complaint_ids"] {
         assert_eq!(r[k].as_u64().unwrap(), 0, "{k}");
     }
 

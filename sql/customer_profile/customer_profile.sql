@@ -41,16 +41,12 @@ contacts AS (
         SUM(CASE WHEN CAST(dt AS DATE) > $dt - 30 THEN 1 ELSE 0 END) AS contacts_30d,
         COUNT(*) AS contacts_90d,
         SUM(CASE WHEN intent = 'complaint' THEN 1 ELSE 0 END) AS complaints_90d,
+        -- evidence for complaints_90d (sorted_list leaves the NULLs of other contacts out)
+        array_slice(sorted_list(CASE WHEN intent = 'complaint' THEN session_id END), 1, 3) AS complaint_session_ids,
         AVG(CASE WHEN CAST(dt AS DATE) > $dt - 30 THEN sentiment_end END) AS sentiment_avg_30d,
         AVG(CASE WHEN CAST(dt AS DATE) <= $dt - 30 THEN sentiment_end END) AS sentiment_avg_before
     FROM session_facts
     WHERE CAST(dt AS DATE) <= $dt
-    GROUP BY customer_id
-),
-complaint_sessions AS (
-    SELECT customer_id, array_slice(sorted_list(session_id), 1, 3) AS complaint_session_ids
-    FROM session_facts
-    WHERE CAST(dt AS DATE) <= $dt AND intent = 'complaint'
     GROUP BY customer_id
 ),
 channels AS (
@@ -85,13 +81,12 @@ base AS (
         c.sentiment_avg_30d,
         c.sentiment_avg_30d - c.sentiment_avg_before AS sentiment_trend,
         ch.preferred_channel,
-        cs.complaint_session_ids
+        c.complaint_session_ids
     FROM people p
     LEFT JOIN buyers b ON b.customer_id = p.customer_id
     LEFT JOIN refunded r ON r.customer_id = p.customer_id
     LEFT JOIN contacts c ON c.customer_id = p.customer_id
     LEFT JOIN channels ch ON ch.customer_id = p.customer_id
-    LEFT JOIN complaint_sessions cs ON cs.customer_id = p.customer_id
 ),
 means AS (
     SELECT

@@ -10,19 +10,13 @@
 -- config/question_synonyms.toml). The category of a session is that of
 -- presale_sessions (product card; else the first order placed with the shop
 -- after the session began; else the shop's only category), else 未识别.
-WITH asked AS (
+WITH categorised AS (
     SELECT m.dt, m.session_id, m.shop_id, m.customer_id, m.message_id, m.sent_at, m.content_masked,
-        normalize_question(m.content_masked) AS question
+        normalize_question(m.content_masked) AS question, COALESCE(p.category, '未识别') AS category
     FROM message_insights m
     JOIN presale_sessions p ON p.session_id = m.session_id
     WHERE m.channel = 'chat' AND m.sender = 'customer' AND m.msg_type = 'text'
       AND regexp_like(m.content_masked, $question_pattern)
-),
-session_category AS (
-    SELECT session_id, COALESCE(category, '未识别') AS category FROM presale_sessions
-),
-categorised AS (
-    SELECT a.*, sc.category FROM asked a JOIN session_category sc ON sc.session_id = a.session_id
 ),
 windows AS (
     SELECT '1d' AS "window", * FROM categorised WHERE dt = CAST($run_date AS VARCHAR)

@@ -8,15 +8,13 @@
 WITH consult AS (
     SELECT *
     FROM (
-        SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.customer_id, s.shop_id ORDER BY s.started_at DESC, s.session_id DESC) AS k
+        SELECT s.*, p.category AS session_category,
+            ROW_NUMBER() OVER (PARTITION BY s.customer_id, s.shop_id ORDER BY s.started_at DESC, s.session_id DESC) AS k
         FROM session_facts s
         JOIN presale_sessions p ON p.session_id = s.session_id AND p.dt = CAST($dt AS VARCHAR)
         WHERE s.dt = $dt AND s.channel = 'chat'
     ) x
     WHERE k = 1
-),
-session_category AS (
-    SELECT session_id, category FROM presale_sessions WHERE dt = CAST($dt AS VARCHAR)
 ),
 paid AS (
     SELECT shop_id, customer_id, category, order_id
@@ -68,13 +66,12 @@ SELECT
     c.shop_id,
     c.session_id,
     c.agent_id,
-    COALESCE(cc.category, p.category, '未识别') AS category,
+    COALESCE(c.session_category, p.category, '未识别') AS category,
     p.order_id IS NOT NULL AS converted,
     p.order_id,
     CASE WHEN p.order_id IS NULL THEN COALESCE(rl.reasons, make_array('other')) END AS loss_reasons,
     CASE WHEN p.order_id IS NULL THEN rl.evidence END AS evidence
 FROM consult c
-LEFT JOIN session_category cc ON cc.session_id = c.session_id
 LEFT JOIN paid p ON p.shop_id = c.shop_id AND p.customer_id = c.customer_id
 LEFT JOIN reason_lists rl ON rl.session_id = c.session_id
 ORDER BY c.shop_id, c.customer_id
