@@ -275,24 +275,21 @@ fn locate_again(e: VocError, rel: &Path) -> VocError {
     }
 }
 
-/// Runs `names` (each after its dependencies) for `date`; stops at the first failure.
+/// Runs `names` (each after its dependencies) for `date`; a failure skips only
+/// the jobs that depend on it (see [`RunReport`]).
 pub async fn run_jobs(cfg: &Config, jobs: &JobSet, names: &[String], date: NaiveDate) -> Result<RunReport> {
     let roots = Roots::open(cfg)?;
     let mut report = RunReport::default();
-    // jobs that failed or were skipped: what their dependents wait for in vain
-    let mut broken: std::collections::BTreeSet<String> = Default::default();
     for job in jobs.order(names)? {
-        if let Some(dep) = job.spec.depends_on.iter().find(|d| broken.contains(*d)) {
+        if let Some(dep) = job.spec.depends_on.iter().find(|d| report.did_not_complete(d)) {
             tracing::warn!(job = %job.name, %date, dependency = %dep, "skipped: a job it depends on did not complete");
             report.skipped.push((job.name.clone(), dep.clone()));
-            broken.insert(job.name.clone());
             continue;
         }
         match run_job(cfg, &roots, job, date).await {
             Ok(m) => report.manifests.push(m),
             Err(e) => {
                 tracing::error!(job = %job.name, %date, error = %e.message, "failed; the jobs that do not depend on it go on");
-                broken.insert(job.name.clone());
                 report.failed.push((job.name.clone(), e));
             }
         }
@@ -315,6 +312,11 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// Whether `job` failed or was skipped: what its dependents would wait for in vain.
+    fn did_not_complete(&self, job: &str) -> bool {
+        self.failed.iter().map(|(j, _)| j).chain(self.skipped.iter().map(|(j, _)| j)).any(|j| j == job)
+    }
+
     /// The first failure, with the skipped and other failed jobs named in its message
     /// (its kind, and so the exit code, stays that of the first failure); Ok when all ran.
     pub fn into_result(self) -> Result<Vec<Manifest>> {

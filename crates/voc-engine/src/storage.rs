@@ -128,7 +128,7 @@ impl Root {
     }
 
     pub fn is_local(&self) -> bool {
-        self.store_url.scheme() == "file"
+        self.local.is_some()
     }
 
     /// The full key of `rel` (a `/`-separated path below the root).

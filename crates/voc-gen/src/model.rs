@@ -510,17 +510,21 @@ impl World {
         }
     }
 
-    /// A product someone asks about: popular and cheaper ones more often.
-    fn pick_product(&self, rng: &mut Rng, shop: u32) -> u32 {
-        let ps = &self.shops[shop as usize].products;
-        let ws: Vec<f64> = ps
+    /// One of `from`: popular and cheaper products more often.
+    fn pick_weighted(&self, rng: &mut Rng, from: &[u32]) -> u32 {
+        let ws: Vec<f64> = from
             .iter()
             .map(|p| {
                 let pr = &self.products[*p as usize];
                 pr.popularity / (pr.price_cents as f64 / 100.0).sqrt()
             })
             .collect();
-        ps[rng.weighted(&ws)]
+        from[rng.weighted(&ws)]
+    }
+
+    /// A product someone asks about.
+    fn pick_product(&self, rng: &mut Rng, shop: u32) -> u32 {
+        self.pick_weighted(rng, &self.shops[shop as usize].products)
     }
 
     /// The price band a buyer shops in (None for a customer who buys nothing).
@@ -588,15 +592,7 @@ impl World {
     fn pick_in_band(&self, rng: &mut Rng, shop: u32, band: Band) -> u32 {
         let ps = &self.shops[shop as usize].products;
         let inb: Vec<u32> = ps.iter().copied().filter(|p| self.products[*p as usize].band == band).collect();
-        let from = if inb.is_empty() { ps.clone() } else { inb };
-        let ws: Vec<f64> = from
-            .iter()
-            .map(|p| {
-                let pr = &self.products[*p as usize];
-                pr.popularity / (pr.price_cents as f64 / 100.0).sqrt()
-            })
-            .collect();
-        from[rng.weighted(&ws)]
+        self.pick_weighted(rng, if inb.is_empty() { ps } else { &inb })
     }
 
     /// Units of one order: sometimes two, but a cheap buyer's order stays inside the low band.
@@ -613,16 +609,15 @@ impl World {
     /// and a few extra items, all in the buyer's price band.
     fn archetype_orders(&mut self, ids: &mut BTreeSet<String>) {
         for c in 0..self.customers.len() as u32 {
+            let Some(band) = self.band_of(c) else { continue };
             let cu = &self.customers[c as usize];
-            let Some((_, _, pricey, _, _)) = cu.archetype() else { continue };
-            let band = if pricey { Band::High } else { Band::Low };
             let (home, visits) = (cu.home_shop, cu.visits.clone());
             let mut rng = Rng::new(&[self.seed, 10, c as u64]);
             for day in visits {
                 let shop = if rng.chance(0.75) {
                     home
                 } else {
-                    let away = if pricey { &self.high_shops } else { &self.low_shops };
+                    let away = if band == Band::High { &self.high_shops } else { &self.low_shops };
                     away[rng.below(away.len() as u64) as usize]
                 };
                 let secs = local_secs(&mut rng);

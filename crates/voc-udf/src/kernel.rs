@@ -50,8 +50,8 @@ macro_rules! build_with_arrow {
 }
 build_with_arrow!(ListBuilder<StringBuilder>, StringBuilder, Float64Builder, BooleanBuilder);
 
-/// Calls `f` with every value of a string array of any layout.
-pub fn for_each_str(array: &ArrayRef, mut f: impl FnMut(Option<&str>)) -> Result<()> {
+/// Calls `f` with every value of a string array of any layout, borrowed from it.
+pub fn for_each_str<'a>(array: &'a ArrayRef, mut f: impl FnMut(Option<&'a str>)) -> Result<()> {
     match array.data_type() {
         DataType::Utf8 => array.as_string::<i32>().iter().for_each(&mut f),
         DataType::LargeUtf8 => array.as_string::<i64>().iter().for_each(&mut f),
@@ -273,13 +273,9 @@ impl<K: Kernel> ScalarUDFImpl for TextUdf<K> {
 
 /// The values of a string array of any layout, borrowed from it.
 pub fn str_values(array: &ArrayRef) -> Result<Vec<Option<&str>>> {
-    Ok(match array.data_type() {
-        DataType::Utf8 => array.as_string::<i32>().iter().collect(),
-        DataType::LargeUtf8 => array.as_string::<i64>().iter().collect(),
-        DataType::Utf8View => array.as_string_view().iter().collect(),
-        DataType::Null => vec![None; array.len()],
-        other => return exec_err!("expected a string argument (Utf8, LargeUtf8 or Utf8View), found {other}"),
-    })
+    let mut values = Vec::with_capacity(array.len());
+    for_each_str(array, |v| values.push(v))?;
+    Ok(values)
 }
 
 /// Runs a kernel over one batch, once per distinct text.
