@@ -6,10 +6,11 @@
 # peak RSS of each, and how many planted RFM segments the profile recovered.
 #
 # Measured (2 cores, 24 GB, 2026-11-25): generate 365 days 2:13 / 6.4 GB
-# (6,567,010 orders, 1,210,667 refunds); customer_profile 63.2 s / 2.88 GB peak
+# (6,567,010 orders, 1,210,667 refunds); customer_profile 60.1 s / 2.07 GB peak
 # RSS (701,130 customers; 48.5 s / 1.93 GB before the evidence columns
-# last_order_id, complaint_session_ids, tag_evidence); basket_rules over 365
-# days 22.8-27.8 s / 1.19 GB (1,612 rules, period 2025-11-11..2026-11-10;
+# last_order_id, complaint_session_ids, tag_evidence; 63.2 s / 2.88 GB while
+# complaint ids took a second scan of session_facts); basket_rules over 365
+# days 22.8-27.8 s / 1.15-1.19 GB (1,612 rules, period 2025-11-11..2026-11-10;
 # 20.9 s / 967 MB before example_orders and the window filter);
 # planted segments matched 700,346 / 700,413 buyers.
 #
