@@ -4,6 +4,8 @@
 //! could be masked as a card in one column and reported as an order in the next. Both read digits
 //! through here: ASCII or full-width, normalised to ASCII.
 
+use std::borrow::Cow;
+
 /// The ASCII digit of `c` (ASCII or full-width).
 pub(crate) fn digit(c: char) -> Option<char> {
     match c {
@@ -24,32 +26,36 @@ pub(crate) fn has_digit(text: &str) -> bool {
 }
 
 /// A maximal run of digits with no separators inside.
-pub(crate) struct Run {
+pub(crate) struct Run<'a> {
     pub start: usize,
     pub end: usize,
-    pub digits: String,
+    /// The digits in ASCII: the text itself unless it had full-width digits.
+    pub digits: Cow<'a, str>,
 }
 
-pub(crate) fn runs(text: &str) -> Vec<Run> {
+pub(crate) fn runs(text: &str) -> Vec<Run<'_>> {
     let mut out = Vec::new();
-    let mut cur: Option<Run> = None;
+    let mut cur: Option<(usize, usize, bool)> = None; // start, end, all ASCII
+    let close = |(start, end, ascii): (usize, usize, bool)| {
+        let raw = &text[start..end];
+        let digits = if ascii { Cow::Borrowed(raw) } else { Cow::Owned(raw.chars().filter_map(digit).collect()) };
+        Run { start, end, digits }
+    };
     for (i, c) in text.char_indices() {
-        match digit(c) {
-            Some(d) => match cur.as_mut() {
+        if digit(c).is_some() {
+            let end = i + c.len_utf8();
+            match cur.as_mut() {
                 Some(r) => {
-                    r.digits.push(d);
-                    r.end = i + c.len_utf8();
+                    r.1 = end;
+                    r.2 &= c.is_ascii();
                 }
-                None => cur = Some(Run { start: i, end: i + c.len_utf8(), digits: d.to_string() }),
-            },
-            None => {
-                if let Some(r) = cur.take() {
-                    out.push(r);
-                }
+                None => cur = Some((i, end, c.is_ascii())),
             }
+        } else if let Some(r) = cur.take() {
+            out.push(close(r));
         }
     }
-    out.extend(cur);
+    out.extend(cur.map(close));
     out
 }
 

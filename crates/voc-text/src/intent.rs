@@ -20,74 +20,141 @@ struct Rule {
     weight: f64,
     any: Vec<String>,
     all: Vec<String>,
+    /// Index of this rule's first word in the global word numbering (its `any` words, then its
+    /// `all` words).
+    base: usize,
 }
 
 pub(crate) struct IntentRules {
     rules: Vec<Rule>,
-    /// phrase id -> (rule, word index, whether it is an `all` word).
-    roles: Vec<Vec<(u16, u16, bool)>>,
+    /// phrase id -> global indices of the rule words it is.
+    roles: Vec<Vec<u32>>,
+    /// Global word index -> (rule, whether it is an `all` word, index in that list).
+    words: Vec<(u16, bool, u16)>,
+    /// Global word index -> the other words of its rule that contain it (退款 in 仅退款): found
+    /// with one of them it is not a second cue.
+    containers: Vec<Vec<u32>>,
 }
+
+/// Cues and rule words a message rarely exceeds: kept on the stack, a vector beyond.
+const INLINE: usize = 32;
 
 impl IntentRules {
     pub fn new(cfg: &TextConfig, phrases: &mut PhraseSetBuilder) -> IntentRules {
-        let mut roles: Vec<Vec<(u16, u16, bool)>> = Vec::new();
+        let mut roles: Vec<Vec<u32>> = Vec::new();
         let mut rules = Vec::new();
+        let mut words: Vec<(u16, bool, u16)> = Vec::new();
+        let mut containers: Vec<Vec<u32>> = Vec::new();
         for (ri, r) in cfg.intent.rule.iter().enumerate() {
-            for (is_all, words) in [(false, &r.any), (true, &r.all)] {
-                for (wi, w) in words.iter().enumerate() {
-                    if let Some(id) = phrases.add(w) {
-                        let id = id as usize;
-                        if roles.len() <= id {
-                            roles.resize(id + 1, Vec::new());
-                        }
-                        roles[id].push((ri as u16, wi as u16, is_all));
+            let base = words.len();
+            let texts: Vec<&str> = r.any.iter().chain(&r.all).map(String::as_str).collect();
+            for (k, w) in texts.iter().enumerate() {
+                let (is_all, wi) = if k < r.any.len() { (false, k) } else { (true, k - r.any.len()) };
+                let g = words.len() as u32;
+                words.push((ri as u16, is_all, wi as u16));
+                containers.push(
+                    texts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| *o != w && o.contains(w))
+                        .map(|(j, _)| (base + j) as u32)
+                        .collect(),
+                );
+                if let Some(id) = phrases.add(w) {
+                    let id = id as usize;
+                    if roles.len() <= id {
+                        roles.resize(id + 1, Vec::new());
                     }
+                    roles[id].push(g);
                 }
             }
-            rules.push(Rule { intent: r.intent.clone(), weight: r.weight, any: r.any.clone(), all: r.all.clone() });
+            rules.push(Rule {
+                intent: r.intent.clone(),
+                weight: r.weight,
+                any: r.any.clone(),
+                all: r.all.clone(),
+                base,
+            });
         }
-        IntentRules { rules, roles }
+        IntentRules { rules, roles, words, containers }
+    }
+
+    fn roles_of(&self, h: &Hit) -> &[u32] {
+        self.roles.get(h.id as usize).map_or(&[], Vec::as_slice)
     }
 
     pub fn classify(&self, hits: &[Hit]) -> Intent {
         // The cues present. A cue lying inside a longer cue found at the same place is not a cue
         // of its own: the longer one says what was meant (快递 in 发什么快递, 运费险 in 有运费险吗,
         // 不是正品 in 是不是正品).
-        let cues: Vec<&Hit> =
-            hits.iter().filter(|h| self.roles.get(h.id as usize).is_some_and(|r| !r.is_empty())).collect();
-        let inside =
-            |h: &Hit| cues.iter().any(|o| o.start <= h.start && h.end <= o.end && o.end - o.start > h.end - h.start);
-        // (rule, word index, all?) of every cue kept, deduplicated.
-        let mut found: Vec<(u16, u16, bool)> = cues
-            .iter()
-            .filter(|h| !inside(h))
-            .filter_map(|h| self.roles.get(h.id as usize))
-            .flatten()
-            .copied()
-            .collect();
-        if found.is_empty() {
+        let mut inline = [(0usize, 0usize); INLINE];
+        let mut spill: Vec<(usize, usize)> = Vec::new();
+        let mut n = 0;
+        for h in hits.iter().filter(|h| !self.roles_of(h).is_empty()) {
+            if n < INLINE {
+                inline[n] = (h.start, h.end);
+            } else {
+                if n == INLINE {
+                    spill.extend_from_slice(&inline);
+                }
+                spill.push((h.start, h.end));
+            }
+            n += 1;
+        }
+        if n == 0 {
             return other();
         }
-        found.sort_unstable();
-        found.dedup();
-        // Score every rule without allocating; only the winner's evidence is built.
+        let spans: &[(usize, usize)] = if n <= INLINE { &inline[..n] } else { &spill };
+        let inside = |s: usize, e: usize| spans.iter().any(|&(os, oe)| os <= s && e <= oe && oe - os > e - s);
+        // The rule words found, as a bit set over the global word numbering.
+        let mut found_inline = [0u64; INLINE];
+        let mut found_spill: Vec<u64> = Vec::new();
+        let found: &mut [u64] = if self.words.len() <= INLINE * 64 {
+            &mut found_inline[..self.words.len().div_ceil(64)]
+        } else {
+            found_spill.resize(self.words.len().div_ceil(64), 0);
+            &mut found_spill
+        };
+        for h in hits {
+            let roles = self.roles_of(h);
+            if roles.is_empty() || inside(h.start, h.end) {
+                continue;
+            }
+            for &g in roles {
+                found[g as usize / 64] |= 1 << (g % 64);
+            }
+        }
+        let is_found = |g: usize| found[g / 64] & (1 << (g % 64)) != 0;
+        // Score the rules with a word found (no other can fire) without allocating; only the
+        // winner's evidence is built. Global indices group by rule, in rule order.
         let mut best: Option<(f64, usize)> = None;
-        let mut words: Vec<&str> = Vec::new();
-        for (idx, rule) in self.rules.iter().enumerate() {
-            let mine = || found.iter().filter(move |f| f.0 as usize == idx);
-            if mine().filter(|f| f.2).count() < rule.all.len() {
+        let mut g = 0;
+        while let Some(first) = next_found(found, g) {
+            let idx = self.words[first].0 as usize;
+            let rule = &self.rules[idx];
+            let any_end = rule.base + rule.any.len();
+            let end = any_end + rule.all.len();
+            g = end;
+            let (mut any_found, mut all_found, mut distinct) = (0, 0, 0);
+            let mut k = first;
+            while k < end {
+                if k < any_end {
+                    any_found += 1;
+                } else {
+                    all_found += 1;
+                }
+                // A cue inside a longer cue of the same rule (退款 in 仅退款) is not a second cue.
+                if !self.containers[k].iter().any(|&o| is_found(o as usize)) {
+                    distinct += 1;
+                }
+                match next_found(found, k + 1) {
+                    Some(n) => k = n,
+                    None => break,
+                }
+            }
+            if all_found < rule.all.len() || (any_found == 0 && !rule.any.is_empty()) {
                 continue;
             }
-            words.clear();
-            words.extend(rule.all.iter().map(String::as_str));
-            let all_len = words.len();
-            words.extend(mine().filter(|f| !f.2).map(|f| rule.any[f.1 as usize].as_str()));
-            let any_found = words.len() - all_len;
-            if (any_found == 0 && !rule.any.is_empty()) || words.is_empty() {
-                continue;
-            }
-            // A cue inside a longer cue of the same rule (退款 in 仅退款) is not a second cue.
-            let distinct = words.iter().filter(|w| !words.iter().any(|o| o != *w && o.contains(*w))).count();
             let score = rule.weight * distinct as f64;
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, idx));
@@ -97,13 +164,32 @@ impl IntentRules {
             Some((_, idx)) => {
                 let rule = &self.rules[idx];
                 let mut evidence: Vec<String> = rule.all.clone();
-                evidence.extend(
-                    found.iter().filter(|f| f.0 as usize == idx && !f.2).map(|f| rule.any[f.1 as usize].clone()),
-                );
+                let any = rule.base..rule.base + rule.any.len();
+                evidence.extend(any.filter(|&g| is_found(g)).map(|g| rule.any[self.words[g].2 as usize].clone()));
                 Intent { label: rule.intent.clone(), evidence }
             }
             None => other(),
         }
+    }
+}
+
+/// The first set bit at or after `from`.
+#[inline]
+fn next_found(bits: &[u64], from: usize) -> Option<usize> {
+    let mut w = from / 64;
+    if w >= bits.len() {
+        return None;
+    }
+    let mut word = bits[w] & (u64::MAX << (from % 64));
+    loop {
+        if word != 0 {
+            return Some(w * 64 + word.trailing_zeros() as usize);
+        }
+        w += 1;
+        if w >= bits.len() {
+            return None;
+        }
+        word = bits[w];
     }
 }
 

@@ -63,7 +63,7 @@ impl OrderRules {
                 && !followed_by_x
                 && ((ctx && (self.min..=self.max).contains(&d.len())) || (!looks_pii && self.set.is_match(d)));
             if ok {
-                push_unique(&mut out, d.clone());
+                push_unique(&mut out, d.to_string());
             }
             i += 1;
         }

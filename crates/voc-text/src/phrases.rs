@@ -137,7 +137,8 @@ impl PhraseSet {
 
     /// Every (overlapping) occurrence, in order of start position (longer after shorter).
     pub fn scan(&self, text: &str) -> Vec<Hit> {
-        let mut hits = Vec::new();
+        // A message has a few hits (6 on average in the benchmark): one allocation, not three.
+        let mut hits = Vec::with_capacity(16);
         self.scan_into(text, &mut hits);
         hits
     }

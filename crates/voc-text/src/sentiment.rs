@@ -90,12 +90,15 @@ const SPAM: &[&str] = &["返现", "好评有礼", "好评送", "晒图送", "好
 /// Praise words that such an offer empties.
 const BAIT: &[&str] = &["好评", "五星"];
 
-/// A cue with its context applied.
+/// A cue with its context applied. Its evidence text is made only for a cue that counts
+/// ([`SentimentModel::evidence`]).
 pub(crate) struct Cue {
     pub value: f64,
-    pub evidence: String,
     /// Index of the leftmost token that belongs to the cue (a negation or degree word).
     pub first: usize,
+    /// Index of the cue's own token.
+    at: usize,
+    negated: bool,
 }
 
 impl SentimentModel {
@@ -168,7 +171,6 @@ impl SentimentModel {
         if !info.is_cue() {
             return None;
         }
-        let t = &toks[i];
         let base = info.lex;
         let mut negations = usize::from(info.inner_neg);
         let mut degree = if info.inner_deg > 0.0 { info.inner_deg } else { 1.0 };
@@ -212,7 +214,14 @@ impl SentimentModel {
         } else {
             base * degree
         };
-        // One allocation: the words, `+` joins and a value such as `(neg,-1.2)`.
+        Some(Cue { value, first, at: i, negated })
+    }
+
+    /// The cue's words, `+` joins and its value, e.g. `非常+好(+1.8)`, `不+满意(neg,-1.2)`: one
+    /// allocation.
+    pub fn evidence(&self, toks: &[Tok], infos: &[Info], cue: &Cue) -> String {
+        let (first, i) = (cue.first, cue.at);
+        let t = &toks[i];
         let mut evidence = String::with_capacity(toks[first].start.min(t.start).abs_diff(t.end) + 24);
         for k in first..i {
             if infos[k].negation || infos[k].degree > 0.0 {
@@ -220,7 +229,7 @@ impl SentimentModel {
                 evidence.push('+');
             }
         }
-        let split = info.prefix_len as usize;
+        let split = infos[i].prefix_len as usize;
         if split > 0 && t.text.is_char_boundary(split) {
             evidence.push_str(&t.text[..split]);
             evidence.push('+');
@@ -228,10 +237,10 @@ impl SentimentModel {
         } else {
             evidence.push_str(t.text);
         }
-        evidence.push_str(if negated { "(neg," } else { "(" });
-        push_signed_tenths(&mut evidence, value);
+        evidence.push_str(if cue.negated { "(neg," } else { "(" });
+        push_signed_tenths(&mut evidence, cue.value);
         evidence.push(')');
-        Some(Cue { value, evidence, first })
+        evidence
     }
 
     pub fn analyze(&self, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> Sentiment {
@@ -272,7 +281,7 @@ impl SentimentModel {
                     continue;
                 }
                 total += cue.value * mult;
-                evidence.push(cue.evidence);
+                evidence.push(self.evidence(toks, infos, &cue));
             }
             start = end + 1;
         }

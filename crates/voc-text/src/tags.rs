@@ -26,6 +26,22 @@ struct Tag {
     negatable: bool,
 }
 
+/// A near-rule occurrence: (tag, rule, start, end).
+type Near = (u16, u16, usize, usize);
+
+/// The working lists of one [`Taxonomy::tags`] call.
+#[derive(Default)]
+struct Scratch {
+    /// (tag, start, end) of every `none` phrase found.
+    nones: Vec<(u16, usize, usize)>,
+    /// (hit index, tag, role) of every other role found.
+    relevant: Vec<(usize, u16, Role)>,
+    any: Vec<bool>,
+    all: Vec<u64>,
+    near_a: Vec<Near>,
+    near_b: Vec<Near>,
+}
+
 pub(crate) struct Taxonomy {
     tags: Vec<Tag>,
     /// phrase id -> roles it plays.
@@ -70,26 +86,44 @@ impl Taxonomy {
     }
 
     pub fn tags(&self, text: &str, hits: &[Hit], negator: &Negator) -> Vec<String> {
+        if !hits.iter().any(|h| self.roles.get(h.id as usize).is_some_and(|r| !r.is_empty())) {
+            return Vec::new();
+        }
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+        }
+        // Working lists reused across rows (a re-entrant call gets fresh ones).
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut s) => self.tags_with(text, hits, negator, &mut s),
+            Err(_) => self.tags_with(text, hits, negator, &mut Scratch::default()),
+        })
+    }
+
+    fn tags_with(&self, text: &str, hits: &[Hit], negator: &Negator, s: &mut Scratch) -> Vec<String> {
         let n = self.tags.len();
-        let mut nones: Vec<(u16, usize, usize)> = Vec::new();
-        let mut relevant: Vec<(&Hit, u16, Role)> = Vec::new();
-        for h in hits {
+        let Scratch { nones, relevant, any, all, near_a, near_b } = s;
+        nones.clear();
+        relevant.clear();
+        near_a.clear();
+        near_b.clear();
+        for (k, h) in hits.iter().enumerate() {
             let Some(roles) = self.roles.get(h.id as usize) else { continue };
             for &(ti, role) in roles {
                 match role {
                     Role::None => nones.push((ti, h.start, h.end)),
-                    _ => relevant.push((h, ti, role)),
+                    _ => relevant.push((k, ti, role)),
                 }
             }
         }
         if relevant.is_empty() {
             return Vec::new();
         }
-        let mut any = vec![false; n];
-        let mut all = vec![0u64; n];
-        let mut near_a: Vec<(u16, u16, usize, usize)> = Vec::new();
-        let mut near_b: Vec<(u16, u16, usize, usize)> = Vec::new();
-        for (h, ti, role) in relevant {
+        any.clear();
+        any.resize(n, false);
+        all.clear();
+        all.resize(n, 0);
+        for &(k, ti, role) in relevant.iter() {
+            let h = &hits[k];
             let tag = &self.tags[ti as usize];
             let hidden = nones.iter().any(|&(t, s, e)| t == ti && s < h.end && h.start < e);
             if hidden {
@@ -113,22 +147,28 @@ impl Taxonomy {
             if !all_ok {
                 continue;
             }
+            // Most rows have no near pair at all: no list is built then.
             let near_ok = || {
-                (0..tag.near.len()).any(|k| {
-                    let within = tag.near[k];
-                    let mut bs: Vec<(usize, usize)> =
-                        near_b.iter().filter(|b| b.0 as usize == ti && b.1 as usize == k).map(|b| (b.2, b.3)).collect();
-                    bs.sort_unstable();
-                    // A phrase is at most 64 bytes here and a char at most 4: only nearby b can match.
-                    let reach = within * 4 + 64;
-                    near_a.iter().filter(|a| a.0 as usize == ti && a.1 as usize == k).any(|a| {
-                        let lo = bs.partition_point(|b| b.0 + reach < a.2);
-                        bs[lo..]
+                !near_a.is_empty()
+                    && !near_b.is_empty()
+                    && (0..tag.near.len()).any(|k| {
+                        let within = tag.near[k];
+                        let mut bs: Vec<(usize, usize)> = near_b
                             .iter()
-                            .take_while(|b| b.0 <= a.3 + reach)
-                            .any(|b| char_gap(text, (a.2, a.3), *b).is_some_and(|g| g <= within))
+                            .filter(|b| b.0 as usize == ti && b.1 as usize == k)
+                            .map(|b| (b.2, b.3))
+                            .collect();
+                        bs.sort_unstable();
+                        // A phrase is at most 64 bytes here and a char at most 4: only nearby b can match.
+                        let reach = within * 4 + 64;
+                        near_a.iter().filter(|a| a.0 as usize == ti && a.1 as usize == k).any(|a| {
+                            let lo = bs.partition_point(|b| b.0 + reach < a.2);
+                            bs[lo..]
+                                .iter()
+                                .take_while(|b| b.0 <= a.3 + reach)
+                                .any(|b| char_gap(text, (a.2, a.3), *b).is_some_and(|g| g <= within))
+                        })
                     })
-                })
             };
             if any[ti] || near_ok() {
                 out.push(tag.name.clone());
