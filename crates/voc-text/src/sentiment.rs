@@ -407,6 +407,9 @@ struct WordTable {
     /// First characters of the negations and degree adverbs: only a token starting with one can
     /// be a compound.
     prefix_first: CharSet,
+    /// First character -> the negations (`true`, rank) and degree adverbs (`false`, rank) that
+    /// start with it: a compound is tried against those alone.
+    by_first: FxMap<char, Vec<(bool, u16)>>,
 }
 
 impl WordTable {
@@ -429,10 +432,18 @@ impl WordTable {
             neutral: neutral.iter().map(|&w| (w.into(), ())).collect(),
             bloom: Bloom::default(),
             prefix_first: CharSet::default(),
+            by_first: FxMap::default(),
         };
         let firsts: Vec<char> =
             t.negs.iter().map(|n| &**n).chain(t.degs.iter().map(|d| &*d.0)).filter_map(|p| p.chars().next()).collect();
         firsts.into_iter().for_each(|c| t.prefix_first.insert(c));
+        let negs = t.negs.iter().enumerate().map(|(rank, n)| (true, rank, &**n));
+        let degs = t.degs.iter().enumerate().map(|(rank, d)| (false, rank, &*d.0));
+        for (is_neg, rank, p) in negs.chain(degs) {
+            if let Some(c) = p.chars().next() {
+                t.by_first.entry(c).or_default().push((is_neg, rank as u16));
+            }
+        }
         for (k, info) in full {
             if t.compose(&k) != Some(info) {
                 t.bloom.insert(&k);
@@ -467,16 +478,20 @@ impl WordTable {
                 }
             }
         };
-        for (rank, n) in self.negs.iter().enumerate() {
-            if word.len() > n.len() && word.starts_with(&**n) {
-                let info = Info { inner_neg: true, prefix_len: n.len() as u8, ..Info::default() };
-                consider(&word[n.len()..], (0, rank), info);
-            }
-        }
-        for (rank, (d, m)) in self.degs.iter().enumerate() {
-            if word.len() > d.len() && word.starts_with(&**d) {
-                let info = Info { inner_deg: *m, prefix_len: d.len() as u8, ..Info::default() };
-                consider(&word[d.len()..], (1, rank), info);
+        let first = word.chars().next()?;
+        for &(is_neg, rank) in self.by_first.get(&first).map_or(&[][..], Vec::as_slice) {
+            if is_neg {
+                let n = &self.negs[rank as usize];
+                if word.len() > n.len() && word.starts_with(&**n) {
+                    let info = Info { inner_neg: true, prefix_len: n.len() as u8, ..Info::default() };
+                    consider(&word[n.len()..], (0, rank as usize), info);
+                }
+            } else {
+                let (d, m) = &self.degs[rank as usize];
+                if word.len() > d.len() && word.starts_with(&**d) {
+                    let info = Info { inner_deg: *m, prefix_len: d.len() as u8, ..Info::default() };
+                    consider(&word[d.len()..], (1, rank as usize), info);
+                }
             }
         }
         let (_, info) = best?;
