@@ -149,9 +149,14 @@ fn line(r: &mut Rng) -> String {
     s.chars().take(200).collect()
 }
 
+/// Timings per function: `VOC_BENCH_ITERATIONS`, else [`ITERATIONS`]; the best is kept.
+fn iterations() -> usize {
+    std::env::var("VOC_BENCH_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(ITERATIONS)
+}
+
 fn time<F: FnMut(&str)>(lines: &[String], mut f: F) -> Duration {
     let mut best = Duration::MAX;
-    let iterations = std::env::var("VOC_BENCH_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(ITERATIONS);
+    let iterations = iterations();
     for _ in 0..iterations {
         let t = Instant::now();
         for l in lines {
@@ -220,10 +225,11 @@ fn main() {
     let t0 = Instant::now();
     let a = Analyzer::builtin();
     println!(
-        "voc-text bench: {LINES} lines, {:.2} MB, mean {:.0} chars/line; analyzer built in {:.0} ms; best of {ITERATIONS}",
+        "voc-text bench: {LINES} lines, {:.2} MB, mean {:.0} chars/line; analyzer built in {:.0} ms; best of {}",
         bytes as f64 / 1e6,
         chars as f64 / LINES as f64,
-        t0.elapsed().as_secs_f64() * 1e3
+        t0.elapsed().as_secs_f64() * 1e3,
+        iterations()
     );
     // VOC_BENCH_ONLY=core times one function alone (for a profiler).
     if let Ok(only) = std::env::var("VOC_BENCH_ONLY") {
