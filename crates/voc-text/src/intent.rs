@@ -29,29 +29,28 @@ pub(crate) struct IntentRules {
     rules: Vec<Rule>,
     /// phrase id -> global indices of the rule words it is.
     roles: Vec<Vec<u32>>,
-    /// Global word index -> (rule, whether it is an `all` word, index in that list).
-    words: Vec<(u16, bool, u16)>,
+    /// Global word index -> its rule.
+    rule_of: Vec<u16>,
     /// Global word index -> the other words of its rule that contain it (退款 in 仅退款): found
     /// with one of them it is not a second cue.
     containers: Vec<Vec<u32>>,
 }
 
-/// Cues and rule words a message rarely exceeds: kept on the stack, a vector beyond.
-const INLINE: usize = 32;
+/// Words of all rules a bit set on the stack holds (64 each); more take a vector.
+const INLINE_WORDS: usize = 32;
 
 impl IntentRules {
     pub fn new(cfg: &TextConfig, phrases: &mut PhraseSetBuilder) -> IntentRules {
         let mut roles: Vec<Vec<u32>> = Vec::new();
         let mut rules = Vec::new();
-        let mut words: Vec<(u16, bool, u16)> = Vec::new();
+        let mut rule_of: Vec<u16> = Vec::new();
         let mut containers: Vec<Vec<u32>> = Vec::new();
         for (ri, r) in cfg.intent.rule.iter().enumerate() {
-            let base = words.len();
+            let base = rule_of.len();
             let texts: Vec<&str> = r.any.iter().chain(&r.all).map(String::as_str).collect();
-            for (k, w) in texts.iter().enumerate() {
-                let (is_all, wi) = if k < r.any.len() { (false, k) } else { (true, k - r.any.len()) };
-                let g = words.len() as u32;
-                words.push((ri as u16, is_all, wi as u16));
+            for w in &texts {
+                let g = rule_of.len() as u32;
+                rule_of.push(ri as u16);
                 containers.push(
                     texts
                         .iter()
@@ -76,7 +75,7 @@ impl IntentRules {
                 base,
             });
         }
-        IntentRules { rules, roles, words, containers }
+        IntentRules { rules, roles, rule_of, containers }
     }
 
     fn roles_of(&self, h: &Hit) -> &[u32] {
@@ -87,37 +86,26 @@ impl IntentRules {
         // The cues present. A cue lying inside a longer cue found at the same place is not a cue
         // of its own: the longer one says what was meant (快递 in 发什么快递, 运费险 in 有运费险吗,
         // 不是正品 in 是不是正品).
-        let mut inline = [(0usize, 0usize); INLINE];
-        let mut spill: Vec<(usize, usize)> = Vec::new();
-        let mut n = 0;
-        for h in hits.iter().filter(|h| !self.roles_of(h).is_empty()) {
-            if n < INLINE {
-                inline[n] = (h.start, h.end);
-            } else {
-                if n == INLINE {
-                    spill.extend_from_slice(&inline);
-                }
-                spill.push((h.start, h.end));
-            }
-            n += 1;
-        }
-        if n == 0 {
+        let is_cue = |h: &Hit| !self.roles_of(h).is_empty();
+        if !hits.iter().any(is_cue) {
             return other();
         }
-        let spans: &[(usize, usize)] = if n <= INLINE { &inline[..n] } else { &spill };
-        let inside = |s: usize, e: usize| spans.iter().any(|&(os, oe)| os <= s && e <= oe && oe - os > e - s);
+        let inside = |h: &Hit| {
+            hits.iter().any(|o| o.start <= h.start && h.end <= o.end && o.end - o.start > h.end - h.start && is_cue(o))
+        };
         // The rule words found, as a bit set over the global word numbering.
-        let mut found_inline = [0u64; INLINE];
+        let bits = self.rule_of.len().div_ceil(64);
+        let mut found_inline = [0u64; INLINE_WORDS];
         let mut found_spill: Vec<u64> = Vec::new();
-        let found: &mut [u64] = if self.words.len() <= INLINE * 64 {
-            &mut found_inline[..self.words.len().div_ceil(64)]
+        let found: &mut [u64] = if bits <= INLINE_WORDS {
+            &mut found_inline[..bits]
         } else {
-            found_spill.resize(self.words.len().div_ceil(64), 0);
+            found_spill.resize(bits, 0);
             &mut found_spill
         };
         for h in hits {
             let roles = self.roles_of(h);
-            if roles.is_empty() || inside(h.start, h.end) {
+            if roles.is_empty() || inside(h) {
                 continue;
             }
             for &g in roles {
@@ -130,7 +118,7 @@ impl IntentRules {
         let mut best: Option<(f64, usize)> = None;
         let mut g = 0;
         while let Some(first) = next_found(found, g) {
-            let idx = self.words[first].0 as usize;
+            let idx = self.rule_of[first] as usize;
             let rule = &self.rules[idx];
             let any_end = rule.base + rule.any.len();
             let end = any_end + rule.all.len();
@@ -165,7 +153,7 @@ impl IntentRules {
                 let rule = &self.rules[idx];
                 let mut evidence: Vec<String> = rule.all.clone();
                 let any = rule.base..rule.base + rule.any.len();
-                evidence.extend(any.filter(|&g| is_found(g)).map(|g| rule.any[self.words[g].2 as usize].clone()));
+                evidence.extend(any.filter(|&g| is_found(g)).map(|g| rule.any[g - rule.base].clone()));
                 Intent { label: rule.intent.clone(), evidence }
             }
             None => other(),

@@ -434,13 +434,11 @@ impl WordTable {
             prefix_first: CharSet::default(),
             by_first: FxMap::default(),
         };
-        let firsts: Vec<char> =
-            t.negs.iter().map(|n| &**n).chain(t.degs.iter().map(|d| &*d.0)).filter_map(|p| p.chars().next()).collect();
-        firsts.into_iter().for_each(|c| t.prefix_first.insert(c));
         let negs = t.negs.iter().enumerate().map(|(rank, n)| (true, rank, &**n));
         let degs = t.degs.iter().enumerate().map(|(rank, d)| (false, rank, &*d.0));
         for (is_neg, rank, p) in negs.chain(degs) {
             if let Some(c) = p.chars().next() {
+                t.prefix_first.insert(c);
                 t.by_first.entry(c).or_default().push((is_neg, rank as u16));
             }
         }
