@@ -10,6 +10,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::learned::ModelFile;
+
 /// A rule file that could not be read or parsed: `file:line: message`.
 #[derive(Debug, Clone)]
 pub struct TextError {
@@ -197,6 +199,10 @@ pub struct TextConfig {
     pub aspects: AspectsFile,
     pub order_ids: OrderIdsFile,
     pub questions: QuestionFile,
+    /// `sentiment/model.tsv`: the learned sentiment weights (`crate::learned`).
+    pub sentiment_model: ModelFile,
+    /// `intent_model.tsv`: the learned intent weights.
+    pub intent_model: ModelFile,
 }
 
 /// The files of a config folder, relative to it. `dict/*.txt` is listed separately.
@@ -215,6 +221,8 @@ const FILES: &[&str] = &[
     "aspects.toml",
     "order_ids.toml",
     "question_synonyms.toml",
+    "sentiment/model.tsv",
+    "intent_model.tsv",
 ];
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -232,6 +240,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("aspects.toml", include_str!("../../../config/aspects.toml")),
     ("order_ids.toml", include_str!("../../../config/order_ids.toml")),
     ("question_synonyms.toml", include_str!("../../../config/question_synonyms.toml")),
+    ("sentiment/model.tsv", include_str!("../../../config/sentiment/model.tsv")),
+    ("intent_model.tsv", include_str!("../../../config/intent_model.tsv")),
 ];
 
 const BUILTIN_DICT: &[(&str, &str)] = &[("dict/domain.txt", include_str!("../../../config/dict/domain.txt"))];
@@ -297,6 +307,8 @@ impl TextConfig {
             aspects: parse_toml(f(11).0, f(11).1)?,
             order_ids: parse_toml(f(12).0, f(12).1)?,
             questions: parse_toml(f(13).0, f(13).1)?,
+            sentiment_model: ModelFile::parse(f(14).0, f(14).1)?,
+            intent_model: ModelFile::parse(f(15).0, f(15).1)?,
         })
     }
 }

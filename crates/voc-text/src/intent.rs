@@ -5,6 +5,7 @@
 //! weight x distinct cue words found; the highest score wins, ties to the earlier rule.
 
 use crate::config::TextConfig;
+use crate::learned::{feature_name, for_each_pair, rule_key, LinearModel};
 use crate::phrases::{Hit, PhraseSetBuilder};
 
 /// The intent of a message and the cue words that decided it.
@@ -31,6 +32,10 @@ pub(crate) struct IntentRules {
     roles: Vec<Vec<u32>>,
     /// Global word index -> its rule.
     rule_of: Vec<u16>,
+    /// Rule index -> the key of its learned feature (`r:<intent>`).
+    rule_keys: Vec<u64>,
+    /// The learned model (`config/intent_model.tsv`); empty = rules alone.
+    learned: LinearModel,
     /// Global word index -> the other words of its rule that contain it (退款 in 仅退款): found
     /// with one of them it is not a second cue.
     containers: Vec<Vec<u32>>,
@@ -75,24 +80,100 @@ impl IntentRules {
                 base,
             });
         }
-        IntentRules { rules, roles, rule_of, containers }
+        let rule_keys = rules.iter().map(|r| rule_key(&r.intent)).collect();
+        let learned = LinearModel::new(&cfg.intent_model);
+        IntentRules { rules, roles, rule_of, rule_keys, learned, containers }
     }
 
     fn roles_of(&self, h: &Hit) -> &[u32] {
         self.roles.get(h.id as usize).map_or(&[], Vec::as_slice)
     }
 
-    pub fn classify(&self, hits: &[Hit]) -> Intent {
+    /// The intent of a message: the learned model over its character pairs and the rules that
+    /// fired; without a model, the rules alone (highest weight x distinct cues).
+    pub fn classify(&self, text: &str, hits: &[Hit]) -> Intent {
+        let mut fired = [(0u16, 0u16); MAX_FIRED];
+        let n = self.fired(hits, &mut fired);
+        let fired = &fired[..n];
+        if self.learned.is_empty() {
+            // Highest score; ties to the earlier rule.
+            let best =
+                fired.iter().max_by(|a, b| self.rule_score(a).total_cmp(&self.rule_score(b)).then(b.0.cmp(&a.0)));
+            return match best {
+                Some(&(idx, _)) => self.rule_intent(idx as usize, hits),
+                None => other(),
+            };
+        }
+        let k = self.learned.classes.len();
+        let mut scores = [0f32; MAX_CLASSES];
+        scores[..k].copy_from_slice(&self.learned.bias);
+        for &(idx, distinct) in fired {
+            if let Some(w) = self.learned.get(self.rule_keys[idx as usize]) {
+                (0..k).for_each(|c| scores[c] += w[c] * distinct as f32);
+            }
+        }
+        for_each_pair(text, 0, text.len(), true, |o| {
+            if let Some(w) = self.learned.get(o.key) {
+                (0..k).for_each(|c| scores[c] += w[c]);
+            }
+        });
+        let best = (0..k).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a))).unwrap_or(0);
+        let label = &self.learned.classes[best];
+        // Evidence: the cue words of the rules of that intent, then the pairs that weigh most for it.
+        let mut evidence = Vec::new();
+        for &(idx, _) in fired {
+            if self.rules[idx as usize].intent == *label {
+                evidence.extend(self.rule_intent(idx as usize, hits).evidence);
+            }
+        }
+        let mut strongest: Vec<(f32, &str)> = Vec::new();
+        for_each_pair(text, 0, text.len(), true, |o| {
+            if let Some(w) = self.learned.get(o.key) {
+                let name = &text[o.start..o.end];
+                if w[best] > 0.0 && !strongest.iter().any(|s| s.1 == name) {
+                    strongest.push((w[best], name));
+                }
+            }
+        });
+        strongest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (w, name) in strongest.into_iter().take(EVIDENCE_FEATURES) {
+            evidence.push(format!("learned:{name}(+{w:.1})"));
+        }
+        Intent { label: label.clone(), evidence }
+    }
+
+    /// The named features the learned model reads (what training sees): `r:<intent>` for each
+    /// rule that fired, valued by its distinct cues, and `c:` for each character pair.
+    pub fn features(&self, text: &str, hits: &[Hit]) -> Vec<(String, f64)> {
+        let mut fired = [(0u16, 0u16); MAX_FIRED];
+        let n = self.fired(hits, &mut fired);
+        let mut out: Vec<(String, f64)> =
+            fired[..n].iter().map(|&(i, d)| (format!("r:{}", self.rules[i as usize].intent), d as f64)).collect();
+        for_each_pair(text, 0, text.len(), true, |o| out.push((feature_name(text, &o), 1.0)));
+        out
+    }
+
+    /// A cue lying inside a longer cue found at the same place.
+    fn inside_longer_cue(&self, h: &Hit, hits: &[Hit]) -> bool {
+        hits.iter().any(|o| {
+            o.start <= h.start && h.end <= o.end && o.end - o.start > h.end - h.start && !self.roles_of(o).is_empty()
+        })
+    }
+
+    fn rule_score(&self, f: &(u16, u16)) -> f64 {
+        self.rules[f.0 as usize].weight * f.1 as f64
+    }
+
+    /// The rules that fire, as (rule index, distinct cue words found), in rule order.
+    fn fired(&self, hits: &[Hit], out: &mut [(u16, u16); MAX_FIRED]) -> usize {
         // The cues present. A cue lying inside a longer cue found at the same place is not a cue
         // of its own: the longer one says what was meant (快递 in 发什么快递, 运费险 in 有运费险吗,
         // 不是正品 in 是不是正品).
         let is_cue = |h: &Hit| !self.roles_of(h).is_empty();
         if !hits.iter().any(is_cue) {
-            return other();
+            return 0;
         }
-        let inside = |h: &Hit| {
-            hits.iter().any(|o| o.start <= h.start && h.end <= o.end && o.end - o.start > h.end - h.start && is_cue(o))
-        };
+        let inside = |h: &Hit| self.inside_longer_cue(h, hits);
         // The rule words found, as a bit set over the global word numbering.
         let bits = self.rule_of.len().div_ceil(64);
         let mut found_inline = [0u64; INLINE_WORDS];
@@ -113,9 +194,9 @@ impl IntentRules {
             }
         }
         let is_found = |g: usize| found[g / 64] & (1 << (g % 64)) != 0;
-        // Score the rules with a word found (no other can fire) without allocating; only the
-        // winner's evidence is built. Global indices group by rule, in rule order.
-        let mut best: Option<(f64, usize)> = None;
+        // The rules with a word found (no other can fire), without allocating. Global indices
+        // group by rule, in rule order.
+        let mut n = 0;
         let mut g = 0;
         while let Some(first) = next_found(found, g) {
             let idx = self.rule_of[first] as usize;
@@ -143,23 +224,36 @@ impl IntentRules {
             if all_found < rule.all.len() || (any_found == 0 && !rule.any.is_empty()) {
                 continue;
             }
-            let score = rule.weight * distinct as f64;
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, idx));
+            if n < MAX_FIRED {
+                out[n] = (idx as u16, distinct as u16);
+                n += 1;
             }
         }
-        match best {
-            Some((_, idx)) => {
-                let rule = &self.rules[idx];
-                let mut evidence: Vec<String> = rule.all.clone();
-                let any = rule.base..rule.base + rule.any.len();
-                evidence.extend(any.filter(|&g| is_found(g)).map(|g| rule.any[g - rule.base].clone()));
-                Intent { label: rule.intent.clone(), evidence }
+        n
+    }
+
+    /// The rule's intent with its cue words found as evidence.
+    fn rule_intent(&self, idx: usize, hits: &[Hit]) -> Intent {
+        let rule = &self.rules[idx];
+        let any = rule.base..rule.base + rule.any.len();
+        let mut evidence: Vec<String> = rule.all.clone();
+        for g in any {
+            let word = &rule.any[g - rule.base];
+            let found = |h: &Hit| self.roles_of(h).contains(&(g as u32)) && !self.inside_longer_cue(h, hits);
+            if hits.iter().any(found) && !evidence.contains(word) {
+                evidence.push(word.clone());
             }
-            None => other(),
         }
+        Intent { label: rule.intent.clone(), evidence }
     }
 }
+
+/// Rules that can fire in one message (one per intent in the shipped file).
+const MAX_FIRED: usize = 32;
+/// Intents a model may have.
+const MAX_CLASSES: usize = 16;
+/// Learned character pairs named in the evidence.
+const EVIDENCE_FEATURES: usize = 3;
 
 /// The first set bit at or after `from`.
 #[inline]

@@ -19,6 +19,7 @@ mod docs;
 mod hash;
 mod intent;
 mod keywords;
+mod learned;
 mod negation;
 mod orders;
 mod phrases;
@@ -27,6 +28,7 @@ mod question;
 mod segment;
 mod sentiment;
 mod tags;
+pub mod train;
 mod words;
 
 use std::borrow::Cow;
@@ -36,6 +38,7 @@ pub use aspects::AspectOpinion;
 pub use config::{DictEntry, TextConfig, TextError};
 pub use docs::{function_docs, FunctionDoc};
 pub use intent::Intent;
+pub use learned::ModelFile;
 pub use pii::PiiMatch;
 pub use sentiment::{Sentiment, LABEL_THRESHOLD};
 pub use words::WordMatcher;
@@ -152,11 +155,23 @@ impl Analyzer {
 
     pub fn sentiment(&self, text: &str) -> Sentiment {
         let p = self.pass(text);
-        self.sentiment.with_infos(&p.toks, |infos| self.sentiment.analyze(&p.toks, infos, &p.hits))
+        self.sentiment.with_infos(&p.toks, |infos| self.sentiment.analyze(text, &p.toks, infos, &p.hits))
+    }
+
+    /// What the learned sentiment model is trained on for `text`: its named features (`w:`
+    /// words, `c:` character pairs, each occurrence valued 1/√n) and the rules' total.
+    pub fn sentiment_features(&self, text: &str) -> (Vec<(String, f64)>, f64) {
+        let p = self.pass(text);
+        self.sentiment.with_infos(&p.toks, |infos| self.sentiment.features(text, &p.toks, infos, &p.hits))
+    }
+
+    /// The named features the learned intent model reads in `text`: what training sees.
+    pub fn intent_features(&self, text: &str) -> Vec<(String, f64)> {
+        self.intent.features(text, &self.phrases.scan(text))
     }
 
     pub fn intent(&self, text: &str) -> Intent {
-        self.intent.classify(&self.phrases.scan(text))
+        self.intent.classify(text, &self.phrases.scan(text))
     }
 
     pub fn tags(&self, text: &str) -> Vec<String> {
@@ -219,8 +234,8 @@ impl Analyzer {
         let found = self.pii.find(text);
         CoreAnalysis {
             tokens: p.toks.iter().filter(|t| t.is_term()).map(|t| t.text).collect(),
-            sentiment: self.sentiment.analyze(&p.toks, infos, &p.hits),
-            intent: self.intent.classify(&p.hits),
+            sentiment: self.sentiment.analyze(text, &p.toks, infos, &p.hits),
+            intent: self.intent.classify(text, &p.hits),
             tags: self.tags.tags(text, &p.hits, &self.negator),
             masked: pii::PiiScanner::mask(text, &found),
             pii: found.into_iter().map(|f| f.m).collect(),

@@ -20,6 +20,24 @@ use regex::Regex;
 use crate::digits::{digit, is_id15, is_id18, is_mobile, luhn, order_context};
 use crate::hash::CharSet;
 
+/// The ASCII digit of `c`: ASCII and full-width digits, and the numerals speech-to-text writes
+/// for a number read digit by digit (一三八 / 幺三八 / 〇 …; not 十 or 百, which are not digits).
+fn pdigit(c: char) -> Option<char> {
+    digit(c).or(match c {
+        '零' | '〇' | '○' => Some('0'),
+        '一' | '幺' => Some('1'),
+        '二' => Some('2'),
+        '三' => Some('3'),
+        '四' => Some('4'),
+        '五' => Some('5'),
+        '六' => Some('6'),
+        '七' => Some('7'),
+        '八' => Some('8'),
+        '九' => Some('9'),
+        _ => None,
+    })
+}
+
 /// One PII item found in a text (byte offsets, on char boundaries).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PiiMatch {
@@ -48,7 +66,10 @@ pub(crate) struct Found {
 pub(crate) struct PiiScanner {
     email: Regex,
     address: Regex,
-    name: Regex,
+    qq: Regex,
+    wechat: Regex,
+    surnames: CharSet,
+    name_stops: CharSet,
     order_words: Vec<String>,
     cues: CharSet,
 }
@@ -60,10 +81,152 @@ const MIN_NUMBER_DIGITS: usize = 7;
 /// Numerals of a house number besides digits (文三路一号).
 const CHINESE_NUMERALS: &str = "一二三四五六七八九十百零";
 /// Every character the pass in [`PiiScanner::find`] looks at besides digits.
-const CUES: &str = "@＠号栋幢室弄座单路街巷胡区园寓厦村苑道县镇收姓联一二三四五六七八九十百零";
-const NAME_WORDS: &[&str] = &["收件", "收货人", "姓名", "联系人"];
-const NAME_STOPS: &[&str] =
-    &["电话", "手机", "号码", "地址", "联系", "先生", "女士", "小姐", "收", "的", "电", "手", "地"];
+const CUES: &str = "@＠号栋幢室弄座单组路街巷胡区园寓厦村苑道县镇收姓联叫名本是给签称户qQ扣企微威薇信vVwW一二三四五六七八九十百零〇○幺";
+/// Words after which a name follows. Strong ones name the person whatever the name looks like;
+/// after a weak one (我是, 本人, 寄给 …) only a known surname starts a name (我是张伟, not 我是老客户).
+const NAME_CUES_STRONG: &[&str] = &[
+    "收件人",
+    "收货人",
+    "收件者",
+    "联系人",
+    "姓名",
+    "签收人",
+    "寄件人",
+    "持卡人",
+    "开户名",
+    "户名",
+    "我叫",
+    "名字是",
+    "名字叫",
+    "我的名字",
+    "称呼我",
+];
+const NAME_CUES_WEAK: &[&str] = &["我是", "本人", "寄给", "称呼", "就是我", "找"];
+/// Characters that end a name (they begin the words that follow one: 张三电话…, 周杰昨天…).
+const NAME_STOP_CHARS: &str = "的了是在和与或及就都也还又把被给让向从到对跟说要想买卖发收寄退换问电手地身号码址先女姐家属申请昨今前后这那个们吗呢吧啊呀哦嗯我你他她它不没有会能可以已经刚才再去来过看用打加微信";
+/// Words that start with a surname but are not names.
+const NOT_NAMES: &[&str] = &[
+    "马上",
+    "高兴",
+    "周末",
+    "周一",
+    "周二",
+    "周三",
+    "周四",
+    "周五",
+    "周六",
+    "周日",
+    "方便",
+    "安装",
+    "江苏",
+    "黄色",
+    "白色",
+    "金色",
+    "高端",
+    "万一",
+    "于是",
+    "许多",
+    "余额",
+    "钱包",
+    "包邮",
+    "史上",
+    "程序",
+    "石头",
+    "罗马",
+    "宋体",
+    "唐装",
+    "东北",
+    "南方",
+    "北京",
+    "上海",
+    "广东",
+    "老客户",
+    "老顾客",
+    "常客",
+    "新客",
+    "买家",
+    "卖家",
+    "宝妈",
+    "学生",
+    "顾客",
+    "客户",
+    "本人",
+    "韩国",
+    "韩版",
+    "韩式",
+    "法国",
+    "欧式",
+    "美国",
+    "日本",
+    "英国",
+    "陈列",
+    "李子",
+    "杨梅",
+    "高价",
+    "高跟",
+    "黄金",
+    "白金",
+    "林业",
+    "孔雀",
+    "毛衣",
+    "毛巾",
+    "毛绒",
+    "汤圆",
+    "汤勺",
+    "孙子",
+    "范围",
+    "苏宁",
+    "常规",
+    "常温",
+    "顾问",
+    "龙井",
+    "夏天",
+    "夏季",
+    "秋天",
+    "冬天",
+    "春天",
+    "温度",
+    "包装",
+    "包裹",
+    "金额",
+    "邮政",
+    "邮费",
+    "齐全",
+    "向日葵",
+    "单位",
+    "公司",
+    "公众号",
+    "东西",
+    "华为",
+    "明天",
+    "明年",
+    "管理",
+    "谢谢",
+    "文件",
+    "戴森",
+    "雷达",
+    "方法",
+    "方式",
+    "杜蕾斯",
+    "黑色",
+    "红色",
+    "蓝色",
+    "紫色",
+    "程度",
+    "成都",
+    "陆续",
+    "江西",
+    "湖南",
+    "湖北",
+    "余下",
+];
+/// Two-character surnames, tried before the single ones.
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "长孙", "宇文", "司徒", "夏侯",
+    "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "公冶", "太史", "申屠", "闻人", "万俟", "钟离",
+];
+/// Common single-character surnames (the few hundred that cover nearly everyone).
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由";
 
 impl PiiScanner {
     pub fn new(order_words: &[String]) -> PiiScanner {
@@ -77,8 +240,8 @@ impl PiiScanner {
               (?:{h}{{1,6}}?(?:区|县|旗))?
               (?:{h}{{1,8}}?(?:街道|镇|乡))?
               (?:
-                 (?:{h}|[A-Za-z0-9]){{1,10}}?(?:路|街|大道|巷|胡同)(?:[东西南北中一二三四五六七八九十]+段)?[0-9０-９一二三四五六七八九十百零]+(?:号|弄|巷)
-               | (?:{h}|[A-Za-z0-9]){{1,10}}?(?:小区|花园|公寓|大厦|家园|新村|苑|村)(?:{h}|[A-Za-z0-9]){{0,8}}?[0-9０-９一二三四五六七八九十]+(?:栋|幢|号楼|座|单元|号)
+                 (?:{h}|[A-Za-z0-9]){{1,10}}?(?:路|街|大道|道|巷|胡同)(?:[东西南北中一二三四五六七八九十]+段)?[0-9０-９一二三四五六七八九十百零]+(?:号|弄|巷)
+               | (?:{h}|[A-Za-z0-9]){{1,10}}?(?:小区|花园|公寓|大厦|家园|新村|苑|园|院|村)(?:{h}|[A-Za-z0-9]){{0,8}}?[0-9０-９一二三四五六七八九十]+(?:栋|幢|号楼|座|单元|号|组|队)
               )
               (?:{h}|[A-Za-z0-9０-９\-－])*
             )"
@@ -87,8 +250,22 @@ impl PiiScanner {
             email: Regex::new(r"[A-Za-z0-9._%+\-]+[@＠][A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
                 .expect("email regex"),
             address: Regex::new(&address).expect("address regex"),
-            name: Regex::new(r"(?:收件人|收货人|姓名|联系人|收件者)(?:是|为|叫)?[：:\s]*(?P<n>\p{Han}{2,4})")
-                .expect("name regex"),
+            // QQ numbers after QQ / 扣扣 / 企鹅, WeChat ids after 微信 / vx / wx / 加V … (an id starts
+            // with a letter; a phone given as the WeChat id is a phone).
+            qq: Regex::new(r"(?i:qq|扣扣|企鹅)(?:号码|号)?(?:是|为)?[：:\s]*(?P<id>[1-9][0-9]{4,10})(?:[^0-9@]|$)")
+                .expect("qq regex"),
+            wechat: Regex::new(
+                r"(?:微信|威信|薇信|[Vv]信|(?i:vx|wx|weixin|wechat)|加[Vv])(?:号码|号)?(?:是|为|吧|呀|哈|呗)?[：:\s]*(?P<id>[A-Za-z][A-Za-z0-9_\-]{3,19})",
+            )
+            .expect("wechat regex"),
+            surnames: SURNAMES.chars().fold(CharSet::default(), |mut set, c| {
+                set.insert(c);
+                set
+            }),
+            name_stops: NAME_STOP_CHARS.chars().fold(CharSet::default(), |mut set, c| {
+                set.insert(c);
+                set
+            }),
             order_words: order_words.to_vec(),
             cues: CUES.chars().fold(CharSet::default(), |mut set, c| {
                 set.insert(c);
@@ -106,11 +283,15 @@ impl PiiScanner {
         // An address needs a number right before 号 / 弄 / 栋 … (文三路123号, 3栋), whatever else.
         let (mut numbered, mut after_numeral) = (false, false);
         let mut digits = 0usize;
+        let (mut qq, mut wechat) = (false, false);
         for c in text.chars() {
             if digit(c).is_some() {
                 digits += 1;
                 after_numeral = true;
                 continue;
+            }
+            if pdigit(c).is_some() {
+                digits += 1;
             }
             if !self.cues.contains(c) {
                 after_numeral = false;
@@ -118,14 +299,16 @@ impl PiiScanner {
             }
             match c {
                 '@' | '＠' => at = true,
-                '号' | '栋' | '幢' | '室' | '弄' | '座' | '单' => addr = true,
+                '号' | '栋' | '幢' | '室' | '弄' | '座' | '单' | '组' => addr = true,
                 '路' | '街' | '巷' | '胡' | '区' | '园' | '寓' | '厦' | '村' | '苑' | '道' | '县' | '镇' => {
                     place = true
                 }
-                '收' | '姓' | '联' => name = true,
+                '收' | '姓' | '联' | '叫' | '名' | '本' | '是' | '给' | '签' | '称' | '户' => name = true,
+                'q' | 'Q' | '扣' | '企' => qq = true,
+                '微' | '威' | '薇' | '信' | 'v' | 'V' | 'w' | 'W' => wechat = true,
                 _ => {}
             }
-            if after_numeral && matches!(c, '号' | '弄' | '巷' | '栋' | '幢' | '座' | '单') {
+            if after_numeral && matches!(c, '号' | '弄' | '巷' | '栋' | '幢' | '座' | '单' | '组') {
                 numbered = true;
             }
             after_numeral = CHINESE_NUMERALS.contains(c);
@@ -136,7 +319,13 @@ impl PiiScanner {
         if addr && place && digits > 0 && numbered {
             self.addresses(text, &mut found);
         }
-        if name && NAME_WORDS.iter().any(|w| text.contains(w)) {
+        if qq {
+            self.handles(&self.qq, "qq", text, &mut found);
+        }
+        if wechat {
+            self.handles(&self.wechat, "wechat", text, &mut found);
+        }
+        if name {
             self.names(text, &mut found);
         }
         if digits == 0 {
@@ -146,11 +335,28 @@ impl PiiScanner {
         if digits >= MIN_NUMBER_DIGITS {
             let taken: Vec<(usize, usize)> = found.iter().map(|f| (f.m.start, f.m.end)).collect();
             for chain in chains(text) {
-                if taken.iter().any(|&(s, e)| chain.start() < e && s < chain.end()) {
+                if !taken.iter().any(|&(s, e)| chain.start() < e && s < chain.end()) {
+                    self.classify_chain(text, &chain, &mut found);
                     continue;
                 }
-                self.classify_chain(text, &chain, &mut found);
+                // Part of the chain is inside an address or e-mail (…1单元302 173-2700-0080): the
+                // groups outside it are numbers of their own.
+                let mut parts: Vec<Chain> = vec![Chain { plus: None, groups: Vec::new() }];
+                for g in chain.groups {
+                    let (gs, ge) = (g.chars[0].1, g.chars[g.chars.len() - 1].2);
+                    if taken.iter().any(|&(s, e)| gs < e && s < ge) {
+                        parts.push(Chain { plus: None, groups: Vec::new() });
+                    } else {
+                        parts.last_mut().expect("a part").groups.push(g);
+                    }
+                }
+                for p in parts.iter().filter(|p| !p.groups.is_empty()) {
+                    self.classify_chain(text, p, &mut found);
+                }
             }
+        }
+        if found.iter().any(|f| f.m.kind == "phone") || (name && text.contains('收')) {
+            self.bare_names(text, &mut found);
         }
         found.sort_by_key(|f| f.m.start);
         let mut out: Vec<Found> = Vec::with_capacity(found.len());
@@ -214,25 +420,116 @@ impl PiiScanner {
         }
     }
 
-    fn names(&self, text: &str, found: &mut Vec<Found>) {
-        for c in self.name.captures_iter(text) {
-            let Some(n) = c.name("n") else { continue };
-            let mut name = n.as_str();
-            // The class is greedy: 张三电话… must stop before 电话.
-            for (i, _) in name.char_indices().skip(2) {
-                if NAME_STOPS.iter().any(|s| name[i..].starts_with(s)) {
-                    name = &name[..i];
-                    break;
-                }
-            }
-            let start = n.start();
-            let end = start + name.len();
-            let first = name.chars().next().map_or(0, char::len_utf8);
-            found.push(Found { m: pii("name", start, end), edits: vec![(start + first, end, Edit::Stars)] });
+    /// QQ numbers and WeChat ids after their cue words: everything but the first character
+    /// masked.
+    fn handles(&self, re: &Regex, kind: &str, text: &str, found: &mut Vec<Found>) {
+        for c in re.captures_iter(text) {
+            let Some(id) = c.name("id") else { continue };
+            let first = id.as_str().chars().next().map_or(0, char::len_utf8);
+            found.push(Found {
+                m: pii(kind, id.start(), id.end()),
+                edits: vec![(id.start() + first, id.end(), Edit::Stars)],
+            });
         }
     }
 
+    /// Names after a cue word (收件人, 我叫, 我是 …): the surname kept, the rest masked.
+    fn names(&self, text: &str, found: &mut Vec<Found>) {
+        for (cues, strong) in [(NAME_CUES_STRONG, true), (NAME_CUES_WEAK, false)] {
+            for cue in cues {
+                let mut from = 0;
+                while let Some(i) = text[from..].find(cue) {
+                    let at = from + i + cue.len();
+                    from = at;
+                    if let Some((start, end)) = self.name_at(text, at, strong) {
+                        let first = text[start..].chars().next().map_or(0, char::len_utf8);
+                        found
+                            .push(Found { m: pii("name", start, end), edits: vec![(start + first, end, Edit::Stars)] });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Names with no cue word: a name standing alone right before a phone number (石磊，191…) or
+    /// before 收 (丁一收), between separators.
+    fn bare_names(&self, text: &str, found: &mut Vec<Found>) {
+        let is_gap = |c: char| matches!(c, ' ' | '，' | ',' | '：' | ':' | '\u{3000}' | '；' | ';');
+        let mut ends: Vec<usize> = found
+            .iter()
+            .filter(|f| f.m.kind == "phone")
+            .map(|f| text[..f.m.start].trim_end_matches(is_gap).len())
+            .collect();
+        ends.extend(text.match_indices('收').filter_map(|(i, _)| {
+            let after = text[i + '收'.len_utf8()..].chars().next();
+            after.is_none_or(|c| is_gap(c) || matches!(c, '。' | '！' | '!')).then_some(i)
+        }));
+        for end in ends {
+            let run_start = text[..end]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| matches!(c, '\u{4E00}'..='\u{9FFF}'))
+                .last()
+                .map_or(end, |(i, _)| i);
+            let starts_clean = text[..run_start].chars().next_back().is_none_or(|c| is_gap(c) || !c.is_alphanumeric());
+            if run_start == end || !starts_clean || found.iter().any(|f| f.m.start < end && run_start < f.m.end) {
+                continue;
+            }
+            let run = &text[run_start..end];
+            let n = run.chars().count();
+            let compound = COMPOUND_SURNAMES.iter().any(|s| run.starts_with(s));
+            let ok_len = if compound { (3..=4).contains(&n) } else { (2..=3).contains(&n) };
+            let surname = compound || run.chars().next().is_some_and(|c| self.surnames.contains(c));
+            if ok_len && surname && !NOT_NAMES.iter().any(|w| run.starts_with(w)) {
+                let first = run.chars().next().map_or(0, char::len_utf8);
+                found
+                    .push(Found { m: pii("name", run_start, end), edits: vec![(run_start + first, end, Edit::Stars)] });
+            }
+        }
+    }
+
+    /// The name that starts at byte `at` (after a cue word, a linking 是 / 为 / 叫 / colon or
+    /// space): 2–3 Han characters (4 with a two-character surname) up to a stop character.
+    fn name_at(&self, text: &str, at: usize, strong: bool) -> Option<(usize, usize)> {
+        let mut start = at;
+        for (i, c) in text[at..].char_indices() {
+            if matches!(c, '是' | '为' | '叫' | '：' | ':' | ' ' | '\u{3000}') && i < 6 {
+                start = at + i + c.len_utf8();
+                continue;
+            }
+            break;
+        }
+        let rest = &text[start..];
+        if NOT_NAMES.iter().any(|w| rest.starts_with(w)) {
+            return None;
+        }
+        let compound = COMPOUND_SURNAMES.iter().any(|s| rest.starts_with(s));
+        let first = rest.chars().next()?;
+        let known = compound || self.surnames.contains(first);
+        if !known && (!strong || self.name_stops.contains(first)) {
+            return None;
+        }
+        let max = if compound { 4 } else { 3 };
+        let mut end = start;
+        let mut n = 0;
+        for c in rest.chars() {
+            let han = matches!(c, '\u{4E00}'..='\u{9FFF}');
+            if !han || n >= max || (n >= if compound { 2 } else { 1 } && self.name_stops.contains(c)) {
+                break;
+            }
+            end += c.len_utf8();
+            n += 1;
+        }
+        let min = if compound { 3 } else { 2 };
+        (n >= min).then_some((start, end))
+    }
+
     fn classify_chain(&self, text: &str, chain: &Chain, found: &mut Vec<Found>) {
+        // Digits right after two capital letters are a tracking or model number (JDVA175…, SF12…).
+        let before = &text.as_bytes()[..chain.start()];
+        if before.len() >= 2 && before[before.len() - 2..].iter().all(u8::is_ascii_uppercase) {
+            return;
+        }
         let ctx = order_context(text, chain.start(), &self.order_words);
         let n = chain.groups.len();
         if let Some(f) = classify(chain, 0, n, ctx) {
@@ -271,6 +568,9 @@ fn pii(kind: &str, start: usize, end: usize) -> PiiMatch {
 /// Digits (and a trailing X) with the byte range of each.
 struct Group {
     chars: Vec<(char, usize, usize)>,
+    /// Written in numerals (一三八) rather than digits: where the two meet is a group boundary
+    /// (提现到6259 … 3026一直失败 is a card and then 一直).
+    spoken: bool,
 }
 
 /// Digit groups joined by single separators, with an optional leading `+`.
@@ -288,8 +588,12 @@ impl Chain {
     }
 }
 
+/// Characters that join the digit groups of one number: spaces and dashes, and the dots,
+/// slashes and commas people and speech-to-text put between a phone's groups (195.9090.1734,
+/// 130/4260/0764, 幺三九，二四四零，五三三八). A group may also end in a closing parenthesis, an
+/// area code's: (0755)26581234.
 fn is_sep(c: char) -> bool {
-    matches!(c, ' ' | '-' | '－' | '\u{3000}' | '—' | '‐' | '\u{a0}')
+    matches!(c, ' ' | '-' | '－' | '\u{3000}' | '—' | '‐' | '\u{a0}' | '.' | '/' | '／' | '、' | '，' | ',' | '·')
 }
 
 fn chains(text: &str) -> Vec<Chain> {
@@ -298,13 +602,15 @@ fn chains(text: &str) -> Vec<Chain> {
     let mut cur: Option<Chain> = None;
     let mut after_sep = false;
     while let Some((i, c)) = it.next() {
-        let next_is_digit = it.peek().is_some_and(|&(_, n)| digit(n).is_some());
-        if let Some(d) = digit(c) {
+        let next_is_digit = it.peek().is_some_and(|&(_, n)| pdigit(n).is_some());
+        if let Some(d) = pdigit(c) {
             let end = i + c.len_utf8();
+            let spoken = digit(c).is_none();
+            let group = || Group { chars: vec![(d, i, end)], spoken };
             match cur.as_mut() {
-                Some(ch) if after_sep || ch.groups.is_empty() => ch.groups.push(Group { chars: vec![(d, i, end)] }),
+                Some(ch) if after_sep || ch.groups.last().is_none_or(|g| g.spoken != spoken) => ch.groups.push(group()),
                 Some(ch) => ch.groups.last_mut().expect("a group").chars.push((d, i, end)),
-                None => cur = Some(Chain { plus: None, groups: vec![Group { chars: vec![(d, i, end)] }] }),
+                None => cur = Some(Chain { plus: None, groups: vec![group()] }),
             }
             after_sep = false;
             continue;
@@ -317,13 +623,25 @@ fn chains(text: &str) -> Vec<Chain> {
             out.extend(cur.take().filter(|ch| !ch.groups.is_empty()));
             continue;
         }
-        if is_sep(c) && next_is_digit && !after_sep {
-            if let Some(ch) = cur.as_mut() {
-                if !ch.groups.is_empty() {
+        let has_groups = cur.as_ref().is_some_and(|ch| !ch.groups.is_empty());
+        if (c == ')' || c == '）') && has_groups && !after_sep {
+            // An area code's closing parenthesis, maybe with a space: (025) 45940548.
+            if !next_is_digit && it.peek().is_some_and(|&(_, n)| n == ' ') {
+                let after_space = text[i + c.len_utf8() + 1..].chars().next();
+                if after_space.is_some_and(|n| pdigit(n).is_some()) {
+                    it.next();
                     after_sep = true;
                     continue;
                 }
             }
+            if next_is_digit {
+                after_sep = true;
+                continue;
+            }
+        }
+        if is_sep(c) && next_is_digit && !after_sep && has_groups {
+            after_sep = true;
+            continue;
         }
         out.extend(cur.take().filter(|ch| !ch.groups.is_empty()));
         after_sep = false;

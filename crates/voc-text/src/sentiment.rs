@@ -11,8 +11,10 @@
 
 use crate::config::TextConfig;
 use crate::hash::{Bloom, CharSet, FxMap};
+use crate::learned::{feature_name, for_each_feature, rule_key, LinearModel, Occurrence};
 use crate::phrases::{Hit, PhraseSetBuilder};
 use crate::segment::{Kind, Tok};
+use crate::train::RULES_ABS;
 
 /// Sentiment of a text with the cues that decided it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +31,10 @@ pub struct Sentiment {
 pub const LABEL_THRESHOLD: f64 = 0.15;
 /// The weighted sum is divided by this before tanh: a single ordinary cue (weight 1) scores 0.38.
 const SQUASH: f64 = 2.5;
+thread_local! { static DEBUG: bool = std::env::var_os("VOC_SENT_DEBUG").is_some(); }
+/// How sharply a likely-neutral text is pulled into the neutral band: its score is multiplied
+/// by (2 P(subjective))^this, capped at 1.
+const SUBJECTIVE_POWER: i32 = 4;
 /// How many tokens before a cue a negation or degree word may stand.
 const WINDOW: usize = 3;
 const NEGATED_POSITIVE: f64 = 0.8;
@@ -52,6 +58,10 @@ pub(crate) struct SentimentModel {
     /// Phrase id -> its roles here ([`SPAM`], [`A_NOT_A`], [`RHETORICAL`], [`EMOJI`] bits): one
     /// load a hit instead of a search of each list.
     roles: Vec<u8>,
+    /// The learned model (`config/sentiment/model.tsv`): one weight per word or character pair.
+    learned: LinearModel,
+    /// Subjectivity weight of the size of the rules' total.
+    rules_abs: f32,
 }
 
 /// A review-for-cash offer (好评返现): then 好评 / 五星 are bait, not praise.
@@ -121,7 +131,9 @@ impl SentimentModel {
         for (list, role) in [(SPAM, ROLE_SPAM), (A_NOT_A, ROLE_A_NOT_A), (RHETORICAL, ROLE_RHETORICAL)] {
             list.iter().filter_map(|w| phrases.add(w)).for_each(|id| mark(id, role));
         }
-        SentimentModel { words, emoji, roles }
+        let learned = LinearModel::new(&cfg.sentiment_model);
+        let rules_abs = learned.get(rule_key(&RULES_ABS[2..])).and_then(|w| w.get(1).copied()).unwrap_or(0.0);
+        SentimentModel { words, emoji, roles, learned, rules_abs }
     }
 
     #[cfg(test)]
@@ -243,7 +255,85 @@ impl SentimentModel {
         evidence
     }
 
-    pub fn analyze(&self, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> Sentiment {
+    /// The score of a text: the rules' cues plus the learned model's weights, squashed.
+    ///
+    /// The learned part is the mean-square-root normalised sum of the weights of the words and
+    /// character pairs read (Σw / √n over the n occurrences), so that a long review and a short
+    /// message weigh alike; its weights were trained beside the rules' total and are stored in
+    /// the rules' units (see `voc_text::train`).
+    pub fn analyze(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> Sentiment {
+        let mut learned = LearnedSum::default();
+        let (rules, mut evidence) = self.rules(toks, infos, hits, |from, to| {
+            if self.learned.is_empty() {
+                return;
+            }
+            for_each_feature(text, toks, from, to, |o| {
+                learned.n += 1;
+                if let Some(w) = self.learned.get(o.key) {
+                    learned.add(w, o);
+                }
+            })
+        });
+        let mut total = rules;
+        let mut subjective = 1.0;
+        if learned.n > 0 {
+            let norm = 1.0 / (learned.n as f32).sqrt();
+            let bias = |c: usize| self.learned.bias.get(c).copied().unwrap_or(0.0);
+            total += (learned.sum * norm + bias(0)) as f64;
+            if self.learned.classes.len() > 1 {
+                let s = learned.subjective * norm + bias(1) + self.rules_abs * rules.abs() as f32;
+                // Probability that the text says a feeling, doubled and capped: a likely
+                // subjective text keeps its score, a likely neutral one is scaled into the band.
+                subjective = (2.0 / (1.0 + (-s as f64).exp())).min(1.0).powi(SUBJECTIVE_POWER);
+                if DEBUG.with(|d| *d) {
+                    eprintln!("SUBJ\t{s:.4}");
+                }
+            }
+        }
+        let score = (total / SQUASH).tanh() * subjective;
+        if DEBUG.with(|d| *d) {
+            eprintln!("PARTS\t{rules:.4}\t{total:.4}\t{subjective:.4}\t{}", learned.n);
+        }
+        let label = if score >= LABEL_THRESHOLD {
+            "positive"
+        } else if score <= -LABEL_THRESHOLD {
+            "negative"
+        } else {
+            "neutral"
+        };
+        if learned.n > 0 {
+            learned.evidence(text, score, 1.0 / (learned.n as f32).sqrt(), &mut evidence);
+            if subjective < 1.0 {
+                let mut e = String::from("learned neutral x");
+                push_tenths(&mut e, subjective);
+                evidence.push(e);
+            }
+        }
+        Sentiment { score, label, evidence }
+    }
+
+    /// What training sees of a text: the named features the learned model reads (the words and
+    /// character pairs of every clause that is not a plain question, each valued 1/√n), and the
+    /// rules' total.
+    pub fn features(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> (Vec<(String, f64)>, f64) {
+        let mut out = Vec::new();
+        let (rules, _) = self.rules(toks, infos, hits, |from, to| {
+            for_each_feature(text, toks, from, to, |o| out.push((feature_name(text, &o), 1.0)))
+        });
+        let v = 1.0 / (out.len().max(1) as f64).sqrt();
+        out.iter_mut().for_each(|f| f.1 = v);
+        (out, rules)
+    }
+
+    /// The rules' weighted sum and evidence; `clause(from, to)` is called with the token range
+    /// of every clause the learned model reads (not a plain question).
+    fn rules(
+        &self,
+        toks: &[Tok],
+        infos: &[Info],
+        hits: &[Hit],
+        mut clause: impl FnMut(usize, usize),
+    ) -> (f64, Vec<String>) {
         let mut total = 0.0;
         let mut mult = 1.0;
         let mut evidence = Vec::new();
@@ -266,6 +356,9 @@ impl SentimentModel {
                 |r: u8| all_roles & r != 0 && hits.iter().any(|h| role(h) & r != 0 && lo <= h.start && h.end <= hi);
             let question = is_question(toks, start, end) || (start < end && inside(ROLE_A_NOT_A));
             let rhetorical = question && inside(ROLE_RHETORICAL);
+            if !question && !asks(toks, start, end) {
+                clause(start, end);
+            }
             for i in start..end {
                 if infos[i].contrast && total != 0.0 && mult == 1.0 {
                     total *= CONTRAST_BEFORE;
@@ -286,15 +379,7 @@ impl SentimentModel {
             start = end + 1;
         }
         self.add_emoji(hits, &mut total, &mut evidence);
-        let score = (total / SQUASH).tanh();
-        let label = if score >= LABEL_THRESHOLD {
-            "positive"
-        } else if score <= -LABEL_THRESHOLD {
-            "negative"
-        } else {
-            "neutral"
-        };
-        Sentiment { score, label, evidence }
+        (total, evidence)
     }
 
     /// Emoji weights; an emoji inside a longer one (❤ in ❤️) counts once.
@@ -497,6 +582,110 @@ impl WordTable {
     }
 }
 
+/// The learned model's part of a score: its sum and the features that weigh most each way.
+#[derive(Default)]
+struct LearnedSum {
+    sum: f32,
+    /// Feature occurrences read (known to the model or not).
+    n: u32,
+    /// Sum of the subjectivity weights.
+    subjective: f32,
+    /// The largest positive and the most negative contributions (weight, feature).
+    up: [(f32, Option<Occurrence>); EVIDENCE_FEATURES],
+    down: [(f32, Option<Occurrence>); EVIDENCE_FEATURES],
+}
+
+/// How many learned features the evidence names on the side that decided.
+const EVIDENCE_FEATURES: usize = 3;
+
+impl LearnedSum {
+    #[inline]
+    fn add(&mut self, ws: &[f32], o: Occurrence) {
+        let w = ws[0];
+        self.sum += w;
+        if let Some(s) = ws.get(1) {
+            self.subjective += s;
+        }
+        let side = if w > 0.0 { &mut self.up } else { &mut self.down };
+        let a = w.abs();
+        if a > side[EVIDENCE_FEATURES - 1].0 {
+            let mut at = EVIDENCE_FEATURES - 1;
+            side[at] = (a, Some(o));
+            while at > 0 && side[at].0 > side[at - 1].0 {
+                side.swap(at, at - 1);
+                at -= 1;
+            }
+        }
+    }
+
+    /// `learned:太差(-1.2)` for the features that pushed the score the way it went, strongest
+    /// first, then the model's total, e.g. `learned total(-2.3)`.
+    fn evidence(&self, text: &str, score: f64, norm: f32, out: &mut Vec<String>) {
+        let (side, sign) = if score >= 0.0 { (&self.up, 1.0) } else { (&self.down, -1.0) };
+        let mut named: Vec<&str> = Vec::with_capacity(EVIDENCE_FEATURES);
+        for (w, o) in side.iter() {
+            let Some(o) = o else { break };
+            let name = &text[o.start..o.end];
+            if named.contains(&name) {
+                continue;
+            }
+            named.push(name);
+            let mut e = String::with_capacity(name.len() + 16);
+            e.push_str("learned:");
+            e.push_str(name);
+            e.push('(');
+            push_signed_tenths(&mut e, sign * (*w * norm) as f64);
+            e.push(')');
+            out.push(e);
+        }
+        let mut e = String::from("learned total(");
+        push_signed_tenths(&mut e, (self.sum * norm) as f64);
+        e.push(')');
+        out.push(e);
+    }
+}
+
+/// Question words and final particles the learned model does not read a clause after: a
+/// customer's question (刀是啥钢, 能戴着游泳不, 七天无理由可以退吧) names things, it does not judge
+/// them, and review-trained weights of its nouns (快递, 退) would read as a complaint.
+const ASK_WORDS: &[&str] = &[
+    "啥",
+    "什么",
+    "咋",
+    "怎么",
+    "怎样",
+    "怎么样",
+    "多少",
+    "哪",
+    "哪里",
+    "哪个",
+    "哪儿",
+    "几",
+    "多久",
+    "多大",
+    "多长",
+    "吗",
+    "嘛",
+    "么",
+    "呢",
+    "是否",
+    "能否",
+    "可否",
+    "有没有",
+    "是不是",
+    "能不能",
+    "会不会",
+    "可不可以",
+    "要不要",
+];
+const ASK_ENDINGS: &[&str] = &["不", "没", "吧", "没有"];
+
+/// A clause that asks (a question word, or a final 不 / 没 / 吧), with or without a question mark.
+fn asks(toks: &[Tok], start: usize, end: usize) -> bool {
+    let terms = || toks[start..end].iter().filter(|t| t.is_term());
+    terms().any(|t| ASK_WORDS.contains(&t.text)) || terms().next_back().is_some_and(|t| ASK_ENDINGS.contains(&t.text))
+}
+
 /// Byte range of tokens start..end.
 fn clause_bytes(toks: &[Tok], start: usize, end: usize) -> (usize, usize) {
     if start >= end {
@@ -511,6 +700,13 @@ fn is_question(toks: &[Tok], start: usize, end: usize) -> bool {
         return true;
     }
     toks[start..end].iter().rev().find(|t| t.is_term()).is_some_and(|t| QUESTION_ENDINGS.contains(&t.text))
+}
+
+/// Appends `v` (>= 0) as `0.4`: one decimal, no sign.
+fn push_tenths(out: &mut String, v: f64) {
+    let mut s = String::new();
+    push_signed_tenths(&mut s, v.max(0.0));
+    out.push_str(&s[1..]);
 }
 
 /// Appends `v` as `+1.8` / `-0.5` (one decimal, sign always): `format!("{v:+.1}")` without the

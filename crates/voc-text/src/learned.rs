@@ -1,0 +1,314 @@
+//! Linear models learned from labelled text: the sentiment model (`config/sentiment/model.tsv`,
+//! trained on real reviews) and the intent model (`config/intent_model.tsv`, trained on the
+//! chat development set).
+//!
+//! Linear, because a decision must stay explainable: every weight belongs to a named feature (a
+//! word of the segmentation, `w:质量`, or two adjacent characters of the text, `c:太差`, or a rule
+//! that fired, `r:complaint`), so a score is a sum whose largest terms the evidence can name. It
+//! costs one hash lookup per token and per character pair, no allocation.
+//!
+//! The file format (tab separated, `#` comments): a `classes` line naming the columns, a `bias`
+//! line, then one line per feature with one weight per class. `crates/voc-text/examples/train.rs`
+//! (run by `scripts/train-models`) writes both files from the data under
+//! `crates/voc-text/tests/data/`, byte for byte the same on every run.
+
+use std::hash::Hasher;
+
+use crate::config::TextError;
+use crate::hash::{FxHasher, FxMap};
+use crate::segment::Tok;
+
+/// A feature as it occurs in one text: where, and what kind (its name is the text it covers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Occurrence {
+    pub key: u64,
+    /// Byte range in the text (a token, or two characters).
+    pub start: usize,
+    pub end: usize,
+    pub kind: FeatureKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FeatureKind {
+    Word,
+    Pair,
+}
+
+impl FeatureKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            FeatureKind::Word => "w:",
+            FeatureKind::Pair => "c:",
+        }
+    }
+}
+
+/// One character as features see it: ASCII and full-width letters lower case, every digit `0`
+/// (an order number or a price says nothing of a feeling; that it is a number may).
+#[inline]
+pub(crate) fn norm(c: char) -> char {
+    match c {
+        '0'..='9' | '０'..='９' => '0',
+        'A'..='Z' => c.to_ascii_lowercase(),
+        'Ａ'..='Ｚ' => char::from(b'a' + (c as u32 - 'Ａ' as u32) as u8),
+        'ａ'..='ｚ' => char::from(b'a' + (c as u32 - 'ａ' as u32) as u8),
+        _ => c,
+    }
+}
+
+/// A character that can be half of a pair feature: a letter or digit of any script.
+#[inline]
+fn pairs_with(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+#[inline]
+pub(crate) fn word_key(word: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(b'w');
+    for c in word.chars() {
+        h.write_u32(norm(c) as u32);
+    }
+    h.finish()
+}
+
+#[inline]
+pub(crate) fn pair_key(a: char, b: char) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(b'c');
+    h.write_u64((norm(a) as u64) << 32 | norm(b) as u64);
+    h.finish()
+}
+
+/// The key of a rule feature (`r:<label>`).
+pub(crate) fn rule_key(label: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(b'r');
+    h.write(label.as_bytes());
+    h.finish()
+}
+
+/// Every feature of tokens `toks[from..to]`: their words, then the character pairs of the
+/// bytes they cover (pairs do not cross a clause's end).
+pub(crate) fn for_each_feature(text: &str, toks: &[Tok], from: usize, to: usize, mut f: impl FnMut(Occurrence)) {
+    if from >= to {
+        return;
+    }
+    for t in &toks[from..to] {
+        if t.is_term() {
+            f(Occurrence { key: word_key(t.text), start: t.start, end: t.end, kind: FeatureKind::Word });
+        }
+    }
+    for_each_pair(text, toks[from].start, toks[to - 1].end, false, f);
+}
+
+/// Every pair of adjacent letters or digits in `text[lo..hi]`, and with `singles` every such
+/// character alone (key `pair_key(c, '\0')`, name `c:x`).
+#[inline]
+pub(crate) fn for_each_pair(text: &str, lo: usize, hi: usize, singles: bool, mut f: impl FnMut(Occurrence)) {
+    let mut prev: Option<(usize, char)> = None;
+    for (i, c) in text[lo..hi].char_indices() {
+        let at = lo + i;
+        if pairs_with(c) {
+            if singles {
+                f(Occurrence { key: pair_key(c, '\0'), start: at, end: at + c.len_utf8(), kind: FeatureKind::Pair });
+            }
+            if let Some((p, pc)) = prev {
+                f(Occurrence { key: pair_key(pc, c), start: p, end: at + c.len_utf8(), kind: FeatureKind::Pair });
+            }
+            prev = Some((at, c));
+        } else {
+            prev = None;
+        }
+    }
+}
+
+/// The name of a feature occurrence as the model file writes it (`w:质量`, `c:太差`).
+pub(crate) fn feature_name(text: &str, o: &Occurrence) -> String {
+    let mut s = String::from(o.kind.prefix());
+    s.extend(text[o.start..o.end].chars().map(norm));
+    s
+}
+
+/// A parsed model file: class names, biases, named feature weights (one per class).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelFile {
+    pub classes: Vec<String>,
+    pub bias: Vec<f64>,
+    pub features: Vec<(String, Vec<f64>)>,
+}
+
+impl ModelFile {
+    /// Parses a model file; errors name the file and line.
+    pub fn parse(file: &str, text: &str) -> Result<ModelFile, TextError> {
+        let mut m = ModelFile::default();
+        for (i, line) in text.lines().enumerate() {
+            let line_no = i + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cells = line.split('\t');
+            let name = cells.next().unwrap_or_default();
+            if name == "classes" {
+                m.classes = cells.map(str::to_string).collect();
+                if m.classes.is_empty() {
+                    return Err(TextError::new(file, line_no, "expected `classes<TAB>name…`, found no class"));
+                }
+                continue;
+            }
+            if m.classes.is_empty() {
+                return Err(TextError::new(
+                    file,
+                    line_no,
+                    format!("expected the `classes` line first, found `{name}`"),
+                ));
+            }
+            let mut weights = Vec::with_capacity(m.classes.len());
+            for cell in cells {
+                let w: f64 = cell.parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| {
+                    TextError::new(file, line_no, format!("weight of `{name}` must be a number, found `{cell}`"))
+                })?;
+                weights.push(w);
+            }
+            if weights.len() != m.classes.len() {
+                return Err(TextError::new(
+                    file,
+                    line_no,
+                    format!(
+                        "expected {} weights for `{name}` (one per class), found {}",
+                        m.classes.len(),
+                        weights.len()
+                    ),
+                ));
+            }
+            if name == "bias" {
+                m.bias = weights;
+            } else if name.starts_with("w:") || name.starts_with("c:") || name.starts_with("r:") {
+                m.features.push((name.to_string(), weights));
+            } else {
+                return Err(TextError::new(
+                    file,
+                    line_no,
+                    format!("expected a feature `w:word`, `c:two characters`, `r:rule` or `bias`, found `{name}`"),
+                ));
+            }
+        }
+        if !m.classes.is_empty() && m.bias.is_empty() {
+            m.bias = vec![0.0; m.classes.len()];
+        }
+        Ok(m)
+    }
+
+    /// The file's text: `header` as comment lines, then classes, bias and features, weights with
+    /// four decimals (what [`ModelFile::parse`] reads back).
+    pub fn render(&self, header: &str) -> String {
+        let mut out = String::new();
+        for l in header.lines() {
+            out.push_str("# ");
+            out.push_str(l);
+            out.push('\n');
+        }
+        out.push_str("classes");
+        for c in &self.classes {
+            out.push('\t');
+            out.push_str(c);
+        }
+        out.push('\n');
+        let mut row = |name: &str, ws: &[f64]| {
+            out.push_str(name);
+            for w in ws {
+                out.push('\t');
+                let s = format!("{w:.4}");
+                out.push_str(if s == "-0.0000" { "0.0000" } else { &s });
+            }
+            out.push('\n');
+        };
+        row("bias", &self.bias);
+        for (name, ws) in &self.features {
+            row(name, ws);
+        }
+        out
+    }
+}
+
+/// A model ready for lookups: feature key -> weights.
+#[derive(Default)]
+pub(crate) struct LinearModel {
+    pub classes: Vec<String>,
+    pub bias: Vec<f32>,
+    index: FxMap<u64, u32>,
+    weights: Vec<f32>,
+}
+
+impl LinearModel {
+    pub fn new(file: &ModelFile) -> LinearModel {
+        let k = file.classes.len();
+        let mut index = FxMap::default();
+        let mut weights = Vec::with_capacity(file.features.len() * k);
+        for (name, ws) in &file.features {
+            let key = match name.split_at(2) {
+                ("w:", w) => word_key(w),
+                ("r:", r) => rule_key(r),
+                (_, pair) => {
+                    let mut cs = pair.chars();
+                    match (cs.next(), cs.next(), cs.next()) {
+                        (Some(a), Some(b), None) => pair_key(a, b),
+                        (Some(a), None, None) => pair_key(a, '\0'),
+                        _ => continue, // not two characters: can never occur
+                    }
+                }
+            };
+            index.insert(key, (weights.len() / k.max(1)) as u32);
+            weights.extend(ws.iter().map(|&w| w as f32));
+        }
+        LinearModel {
+            classes: file.classes.clone(),
+            bias: file.bias.iter().map(|&b| b as f32).collect(),
+            index,
+            weights,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The weights of a feature, one per class.
+    #[inline]
+    pub fn get(&self, key: u64) -> Option<&[f32]> {
+        let k = self.classes.len();
+        self.index.get(&key).map(|&i| &self.weights[i as usize * k..(i as usize + 1) * k])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_file_round_trips() {
+        let text = "# a model\nclasses\tpos\nbias\t-0.1000\nw:质量\t0.5000\nc:太差\t-1.2500\nr:complaint\t2.0000\n";
+        let m = ModelFile::parse("m.tsv", text).unwrap();
+        assert_eq!(m.classes, ["pos"]);
+        assert_eq!(m.features.len(), 3);
+        assert_eq!(m.render("a model"), text);
+    }
+
+    #[test]
+    fn malformed_model_lines_name_their_line() {
+        let e = ModelFile::parse("m.tsv", "classes\ta\tb\nw:好\t1.0\n").unwrap_err();
+        assert_eq!(e.to_string(), "m.tsv:2: expected 2 weights for `w:好` (one per class), found 1");
+        let e = ModelFile::parse("m.tsv", "classes\ta\nw:好\tx\n").unwrap_err();
+        assert_eq!(e.to_string(), "m.tsv:2: weight of `w:好` must be a number, found `x`");
+        let e = ModelFile::parse("m.tsv", "w:好\t1\n").unwrap_err();
+        assert!(e.to_string().starts_with("m.tsv:1: expected the `classes` line first"), "{e}");
+    }
+
+    #[test]
+    fn keys_from_names_equal_keys_from_text() {
+        assert_eq!(word_key("ABC１２"), word_key("abc00"));
+        assert_eq!(pair_key('太', '差'), pair_key('太', '差'));
+        assert_ne!(pair_key('太', '差'), pair_key('差', '太'));
+        assert_ne!(word_key("太差"), pair_key('太', '差'));
+    }
+}
