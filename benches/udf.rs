@@ -1,7 +1,7 @@
-//! SQL-level benchmark of voc's text functions: rows/s of `analyze` with one
-//! and two DataFusion partitions (scaling across cores), and one `analyze`
+//! SQL-level benchmark of voc's text functions: rows/s of `analyze_text` with one
+//! and two DataFusion partitions (scaling across cores), and one `analyze_text`
 //! pass against the separate functions over the same texts: all eleven fields
-//! (what message_insights reads), and five fields (analyze computes all eleven
+//! (what message_insights reads), and five fields (analyze_text computes all eleven
 //! whatever the query reads, so for a few fields the separate functions win).
 //!
 //! Two corpora of 200,000 rows: `distinct`, where every row differs (a number
@@ -9,9 +9,9 @@
 //! `repeated`, 360 texts over and over, like quick replies and bot answers.
 //!
 //! Measured 2026-11-25 (2 cores; rows/s, one partition → two): distinct corpus,
-//! segment 596k → 1.16M; analyze with all eleven fields 128k → 240k against
-//! 68k → 123k for the eleven separate functions; analyze with five fields 142k
-//! → 268k against 239k → 427k for five functions. Repeated corpus: analyze,
+//! segment 596k → 1.16M; analyze_text with all eleven fields 128k → 240k against
+//! 68k → 123k for the eleven separate functions; analyze_text with five fields 142k
+//! → 268k against 239k → 427k for five functions. Repeated corpus: analyze_text,
 //! all fields 732k → 1.41M (5.7x the distinct corpus: each batch analyses its
 //! 360 texts once).
 //!
@@ -84,16 +84,16 @@ async fn time(ctx: &SessionContext, sql: &str) -> f64 {
 #[tokio::main]
 async fn main() {
     let one = "SELECT SUM(a['sentiment']), SUM(array_length(a['tags'])), COUNT(DISTINCT a['intent']), \
-               SUM(length(a['masked'])), SUM(array_length(a['order_ids'])) FROM (SELECT analyze(x) AS a FROM t)";
+               SUM(length(a['masked'])), SUM(array_length(a['order_ids'])) FROM (SELECT analyze_text(x) AS a FROM t)";
     let five = "SELECT SUM(sentiment(x)), SUM(array_length(tags(x))), COUNT(DISTINCT intent(x)), \
                 SUM(length(mask_pii(x))), SUM(array_length(extract_order_ids(x))) FROM t";
     let seg = "SELECT SUM(array_length(segment(x))) FROM t";
-    // Everything message_insights reads: one analyze() against the eleven functions it stands for.
+    // Everything message_insights reads: one analyze_text() against the eleven functions it stands for.
     let all_one = "SELECT SUM(array_length(a['tokens'])), SUM(array_length(a['keywords'])), SUM(a['sentiment']), \
                    COUNT(DISTINCT a['sentiment_label']), SUM(array_length(a['sentiment_evidence'])), \
                    COUNT(DISTINCT a['intent']), SUM(array_length(a['tags'])), SUM(array_length(a['aspects'])), \
                    SUM(CASE WHEN a['has_pii'] THEN 1 ELSE 0 END), SUM(length(a['masked'])), \
-                   SUM(array_length(a['order_ids'])) FROM (SELECT analyze(x) AS a FROM t)";
+                   SUM(array_length(a['order_ids'])) FROM (SELECT analyze_text(x) AS a FROM t)";
     let all_sep = "SELECT SUM(array_length(segment(x))), SUM(array_length(keywords(x, 5))), SUM(sentiment(x)), \
                    COUNT(DISTINCT sentiment_label(x)), SUM(array_length(sentiment_evidence(x))), \
                    COUNT(DISTINCT intent(x)), SUM(array_length(tags(x))), SUM(array_length(aspects(x))), \
@@ -107,9 +107,9 @@ async fn main() {
         let mb = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
         for (name, sql) in [
             ("segment", seg),
-            ("analyze, all eleven fields", all_one),
+            ("analyze_text, all eleven fields", all_one),
             ("eleven separate functions", all_sep),
-            ("analyze, five fields", one),
+            ("analyze_text, five fields", one),
             ("five separate functions", five),
         ] {
             for p in [1, 2] {

@@ -1,5 +1,5 @@
 -- message_insights: every chat message and every call utterance of the run
--- date, analysed once by analyze(): the struct's fields share one
+-- date, analysed once by analyze_text(): the struct's fields share one
 -- segmentation pass. Raw content is never written; content_masked is.
 -- A call utterance gets message_id = <call_id>#<seq, 4 digits>, session_id =
 -- call_id, platform = 'phone' and sent_at = call start + offset.
@@ -37,7 +37,7 @@ WITH src AS (
     WHERE dt = $run_date
 ),
 analysed AS (
-    SELECT src.*, "analyze"(content) AS a FROM src
+    SELECT src.*, analyze_text(content) AS a FROM src
 )
 SELECT
     message_id,

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use datafusion::arrow::array::{ArrayRef, StringBuilder};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::common::TableReference;
@@ -145,7 +147,7 @@ pub fn render(batches: &[RecordBatch], format: Format) -> Result<String> {
             {
                 let mut w = datafusion::arrow::csv::WriterBuilder::new().with_header(true).build(&mut buf);
                 for b in batches {
-                    w.write(b).map_err(err)?;
+                    w.write(&nested_as_json(b)?).map_err(err)?;
                 }
             }
             Ok(String::from_utf8_lossy(&buf).into_owned())
@@ -165,6 +167,61 @@ pub fn render(batches: &[RecordBatch], format: Format) -> Result<String> {
             Ok(String::from_utf8_lossy(&buf).into_owned())
         }
     }
+}
+
+/// A column type a CSV cell cannot hold as it is: lists, structs, maps, unions.
+fn is_nested(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(..)
+            | DataType::ListView(_)
+            | DataType::LargeListView(_)
+            | DataType::Struct(_)
+            | DataType::Map(..)
+            | DataType::Union(..)
+    )
+}
+
+/// `batch` with every nested column replaced by its values as JSON text (`["物流","太慢"]`,
+/// `{"aspect":"质量","polarity":-1}`), null staying null: what a spreadsheet or a BI tool can
+/// read from one CSV cell.
+fn nested_as_json(batch: &RecordBatch) -> Result<RecordBatch> {
+    if !batch.schema().fields().iter().any(|f| is_nested(f.data_type())) {
+        return Ok(batch.clone());
+    }
+    let err = |e: String| VocError::internal(format!("formatting nested values as JSON: {e}"));
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        if !is_nested(field.data_type()) {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+            continue;
+        }
+        // One single-column batch written as JSON lines ({"v":…} a row, {} for null).
+        let one = Schema::new(vec![Field::new("v", field.data_type().clone(), true)]);
+        let one = RecordBatch::try_new(Arc::new(one), vec![column.clone()]).map_err(|e| err(e.to_string()))?;
+        let mut buf = Vec::new();
+        {
+            let mut w = datafusion::arrow::json::LineDelimitedWriter::new(&mut buf);
+            w.write(&one).map_err(|e| err(e.to_string()))?;
+            w.finish().map_err(|e| err(e.to_string()))?;
+        }
+        let text = String::from_utf8(buf).map_err(|e| err(e.to_string()))?;
+        let mut cells = StringBuilder::with_capacity(batch.num_rows(), text.len());
+        for line in text.lines() {
+            let row: serde_json::Value = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+            match row.get("v") {
+                Some(v) if !v.is_null() => cells.append_value(v.to_string()),
+                _ => cells.append_null(),
+            }
+        }
+        fields.push(Field::new(field.name(), DataType::Utf8, true));
+        columns.push(Arc::new(cells.finish()));
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| err(e.to_string()))
 }
 
 /// One function as `voc functions` lists it.
@@ -202,4 +259,43 @@ pub fn functions(cfg: &Config) -> Result<Vec<FunctionInfo>> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::prelude::SessionContext;
+
+    async fn batches(sql: &str) -> Vec<RecordBatch> {
+        SessionContext::new().sql(sql).await.unwrap().collect().await.unwrap()
+    }
+
+    /// CSV has no nested cells: lists and structs are written as JSON text, nulls stay empty,
+    /// and every other format still renders the same batch.
+    #[tokio::test]
+    async fn csv_writes_nested_columns_as_json_text() {
+        let b = batches(
+            "SELECT 1 AS id, ['物流', '太慢'] AS terms, named_struct('aspect', '质量', 'polarity', -1) AS a, \
+             CAST(NULL AS VARCHAR) AS n \
+             UNION ALL SELECT 2, NULL, named_struct('aspect', 'say \"hi\"', 'polarity', 1), 'x'",
+        )
+        .await;
+        let csv = render(&b, Format::Csv).unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(lines.next(), Some("id,terms,a,n"));
+        let rows: Vec<&str> = lines.collect();
+        assert!(rows.contains(&r#"1,"[""物流"",""太慢""]","{""aspect"":""质量"",""polarity"":-1}","#), "{csv}");
+        assert!(rows.iter().any(|r| r.starts_with("2,,") && r.contains(r#"""aspect"":""say \""hi\"""""#)), "{csv}");
+        for f in [Format::Table, Format::Json] {
+            assert!(!render(&b, f).unwrap().is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn csv_writes_lists_of_structs_and_maps() {
+        let b = batches("SELECT [named_struct('k', 1), named_struct('k', 2)] AS l, map(['a'], [1]) AS m").await;
+        let csv = render(&b, Format::Csv).unwrap();
+        assert!(csv.contains(r#""[{""k"":1},{""k"":2}]""#), "{csv}");
+        assert!(csv.contains(r#""{""a"":1}""#), "{csv}");
+    }
 }

@@ -92,6 +92,14 @@ fn main() {
             }
             println!("{r}");
         }
+        "say" => {
+            // Sentiment and intent of each further argument, with evidence.
+            for t in std::env::args().skip(2) {
+                let s = analyzer.sentiment(&t);
+                let i = analyzer.intent(&t);
+                println!("{t}\t{} {:.2} {:?}\t{} {:?}", s.label, s.score, s.evidence, i.label, i.evidence);
+            }
+        }
         "cv-intent" => {
             let rows = read_tsv(&data("chat_dev_train.tsv"));
             let r = voc_text::train::cross_validate_intent_with(&cfg, &rows, 5, &options(train::intent_options()));

@@ -99,11 +99,11 @@ const DOCS: &[FunctionDoc] = &[
         example: "SELECT normalize_question('亲，170斤穿多大码呀？')",
     },
     FunctionDoc {
-        name: "analyze",
-        signature: "analyze(text VARCHAR)",
+        name: "analyze_text",
+        signature: "analyze_text(text VARCHAR)",
         returns: "STRUCT<tokens, keywords, sentiment, sentiment_label, sentiment_evidence, intent, tags, aspects, has_pii, masked, order_ids>",
         doc: "Everything above from one segmentation pass; each field equals its single function",
-        example: "SELECT analyze(content)['intent'], analyze(content)['tags'] FROM chat_messages LIMIT 10",
+        example: "SELECT shop_id, analyze_text(content)['intent'], analyze_text(content)['tags'] FROM chat_messages LIMIT 10",
     },
     FunctionDoc {
         name: "top_terms",

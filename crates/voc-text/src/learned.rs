@@ -31,6 +31,8 @@ pub(crate) struct Occurrence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FeatureKind {
     Word,
+    /// One character alone.
+    Char,
     Pair,
 }
 
@@ -38,7 +40,7 @@ impl FeatureKind {
     fn prefix(self) -> &'static str {
         match self {
             FeatureKind::Word => "w:",
-            FeatureKind::Pair => "c:",
+            FeatureKind::Char | FeatureKind::Pair => "c:",
         }
     }
 }
@@ -88,8 +90,8 @@ pub(crate) fn rule_key(label: &str) -> u64 {
     h.finish()
 }
 
-/// Every feature of tokens `toks[from..to]`: their words, then the character pairs of the
-/// bytes they cover (pairs do not cross a clause's end).
+/// Every feature of tokens `toks[from..to]`: their words, then the characters and character
+/// pairs of the bytes they cover.
 pub(crate) fn for_each_feature(text: &str, toks: &[Tok], from: usize, to: usize, mut f: impl FnMut(Occurrence)) {
     if from >= to {
         return;
@@ -99,7 +101,7 @@ pub(crate) fn for_each_feature(text: &str, toks: &[Tok], from: usize, to: usize,
             f(Occurrence { key: word_key(t.text), start: t.start, end: t.end, kind: FeatureKind::Word });
         }
     }
-    for_each_pair(text, toks[from].start, toks[to - 1].end, false, f);
+    for_each_pair(text, toks[from].start, toks[to - 1].end, true, f);
 }
 
 /// Every pair of adjacent letters or digits in `text[lo..hi]`, and with `singles` every such
@@ -111,7 +113,7 @@ pub(crate) fn for_each_pair(text: &str, lo: usize, hi: usize, singles: bool, mut
         let at = lo + i;
         if pairs_with(c) {
             if singles {
-                f(Occurrence { key: pair_key(c, '\0'), start: at, end: at + c.len_utf8(), kind: FeatureKind::Pair });
+                f(Occurrence { key: pair_key(c, '\0'), start: at, end: at + c.len_utf8(), kind: FeatureKind::Char });
             }
             if let Some((p, pc)) = prev {
                 f(Occurrence { key: pair_key(pc, c), start: p, end: at + c.len_utf8(), kind: FeatureKind::Pair });

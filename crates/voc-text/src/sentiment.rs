@@ -14,7 +14,6 @@ use crate::hash::{Bloom, CharSet, FxMap};
 use crate::learned::{feature_name, for_each_feature, rule_key, LinearModel, Occurrence};
 use crate::phrases::{Hit, PhraseSetBuilder};
 use crate::segment::{Kind, Tok};
-use crate::train::RULES_ABS;
 
 /// Sentiment of a text with the cues that decided it.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +30,6 @@ pub struct Sentiment {
 pub const LABEL_THRESHOLD: f64 = 0.15;
 /// The weighted sum is divided by this before tanh: a single ordinary cue (weight 1) scores 0.38.
 const SQUASH: f64 = 2.5;
-thread_local! { static DEBUG: bool = std::env::var_os("VOC_SENT_DEBUG").is_some(); }
-/// How sharply a likely-neutral text is pulled into the neutral band: its score is multiplied
-/// by (2 P(subjective))^this, capped at 1.
-const SUBJECTIVE_POWER: i32 = 4;
 /// How many tokens before a cue a negation or degree word may stand.
 const WINDOW: usize = 3;
 const NEGATED_POSITIVE: f64 = 0.8;
@@ -60,8 +55,13 @@ pub(crate) struct SentimentModel {
     roles: Vec<u8>,
     /// The learned model (`config/sentiment/model.tsv`): one weight per word or character pair.
     learned: LinearModel,
-    /// Subjectivity weight of the size of the rules' total.
-    rules_abs: f32,
+    /// Column of each class in the learned model (negative, neutral, positive), if it has them.
+    columns: Option<[usize; 3]>,
+    /// The keys of the rules' total and its size as features of the learned model.
+    rules_key: u64,
+    rules_abs_key: u64,
+    /// The key of the text's length (ln(1 + feature occurrences)) as a feature.
+    length_key: u64,
 }
 
 /// A review-for-cash offer (好评返现): then 好评 / 五星 are bait, not praise.
@@ -97,6 +97,9 @@ impl Info {
 
 /// Offers of money or gifts for a good review.
 const SPAM: &[&str] = &["返现", "好评有礼", "好评送", "晒图送", "好评截图", "好评给", "好评领", "五星好评送"];
+/// A text of at most this many letters and digits with a lexicon cue is judged by the rules.
+const SHORT: usize = 4;
+const SPAM_EVIDENCE: &str = "好评返现→praise for cash ignored";
 /// Praise words that such an offer empties.
 const BAIT: &[&str] = &["好评", "五星"];
 
@@ -132,8 +135,21 @@ impl SentimentModel {
             list.iter().filter_map(|w| phrases.add(w)).for_each(|id| mark(id, role));
         }
         let learned = LinearModel::new(&cfg.sentiment_model);
-        let rules_abs = learned.get(rule_key(&RULES_ABS[2..])).and_then(|w| w.get(1).copied()).unwrap_or(0.0);
-        SentimentModel { words, emoji, roles, learned, rules_abs }
+        let col = |name: &str| learned.classes.iter().position(|c| c == name);
+        let columns = match (col("negative"), col("neutral"), col("positive")) {
+            (Some(n), Some(z), Some(p)) if !learned.is_empty() => Some([n, z, p]),
+            _ => None,
+        };
+        SentimentModel {
+            words,
+            emoji,
+            roles,
+            learned,
+            columns,
+            rules_key: rule_key("rules"),
+            rules_abs_key: rule_key("rules_abs"),
+            length_key: rule_key("length"),
+        }
     }
 
     #[cfg(test)]
@@ -255,45 +271,28 @@ impl SentimentModel {
         evidence
     }
 
-    /// The score of a text: the rules' cues plus the learned model's weights, squashed.
+    /// The score and label of a text.
     ///
-    /// The learned part is the mean-square-root normalised sum of the weights of the words and
-    /// character pairs read (Σw / √n over the n occurrences), so that a long review and a short
-    /// message weigh alike; its weights were trained beside the rules' total and are stored in
-    /// the rules' units (see `voc_text::train`).
+    /// With the learned model (`config/sentiment/model.tsv`): a three-class linear model over the
+    /// text's words, characters and character pairs (each occurrence weighing 1/√n, n the
+    /// occurrences), the rules' total, its size and the text's length; the rules' cues count as
+    /// the model learned to weigh them. The label is the most probable class, the score
+    /// P(positive) − P(negative). Without a model: the rules' cues summed and squashed,
+    /// tanh(Σ / 2.5), positive at or above +0.15, negative at or below −0.15.
     pub fn analyze(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> Sentiment {
-        let mut learned = LearnedSum::default();
-        let (rules, mut evidence) = self.rules(toks, infos, hits, |from, to| {
-            if self.learned.is_empty() {
-                return;
-            }
-            for_each_feature(text, toks, from, to, |o| {
-                learned.n += 1;
-                if let Some(w) = self.learned.get(o.key) {
-                    learned.add(w, o);
-                }
-            })
-        });
-        let mut total = rules;
-        let mut subjective = 1.0;
-        if learned.n > 0 {
-            let norm = 1.0 / (learned.n as f32).sqrt();
-            let bias = |c: usize| self.learned.bias.get(c).copied().unwrap_or(0.0);
-            total += (learned.sum * norm + bias(0)) as f64;
-            if self.learned.classes.len() > 1 {
-                let s = learned.subjective * norm + bias(1) + self.rules_abs * rules.abs() as f32;
-                // Probability that the text says a feeling, doubled and capped: a likely
-                // subjective text keeps its score, a likely neutral one is scaled into the band.
-                subjective = (2.0 / (1.0 + (-s as f64).exp())).min(1.0).powi(SUBJECTIVE_POWER);
-                if DEBUG.with(|d| *d) {
-                    eprintln!("SUBJ\t{s:.4}");
-                }
-            }
+        let (rules, mut evidence) = self.rules(toks, infos, hits);
+        // A review-for-cash offer with nothing else said is the shop's bait, not a feeling: the
+        // rules have already emptied its praise, and the model would read it as praise or as a
+        // complaint about the offer.
+        let bait_only = rules == 0.0 && evidence.first().is_some_and(|e| e.starts_with(SPAM_EVIDENCE));
+        // A few characters with a lexicon cue (呵呵, 智商税, 踩雷了): too little text for the model,
+        // and exactly what the lexicon was written for.
+        let short_cue = rules != 0.0 && text.chars().filter(|c| c.is_alphanumeric()).take(SHORT + 1).count() <= SHORT;
+        if let (Some(cols), false, false) = (self.columns, bait_only, short_cue) {
+            let (score, label) = self.learned_score(text, toks, rules, cols, &mut evidence);
+            return Sentiment { score, label, evidence };
         }
-        let score = (total / SQUASH).tanh() * subjective;
-        if DEBUG.with(|d| *d) {
-            eprintln!("PARTS\t{rules:.4}\t{total:.4}\t{subjective:.4}\t{}", learned.n);
-        }
+        let score = (rules / SQUASH).tanh();
         let label = if score >= LABEL_THRESHOLD {
             "positive"
         } else if score <= -LABEL_THRESHOLD {
@@ -301,39 +300,77 @@ impl SentimentModel {
         } else {
             "neutral"
         };
-        if learned.n > 0 {
-            learned.evidence(text, score, 1.0 / (learned.n as f32).sqrt(), &mut evidence);
-            if subjective < 1.0 {
-                let mut e = String::from("learned neutral x");
-                push_tenths(&mut e, subjective);
-                evidence.push(e);
-            }
-        }
         Sentiment { score, label, evidence }
     }
 
-    /// What training sees of a text: the named features the learned model reads (the words and
-    /// character pairs of every clause that is not a plain question, each valued 1/√n), and the
-    /// rules' total.
-    pub fn features(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> (Vec<(String, f64)>, f64) {
-        let mut out = Vec::new();
-        let (rules, _) = self.rules(toks, infos, hits, |from, to| {
-            for_each_feature(text, toks, from, to, |o| out.push((feature_name(text, &o), 1.0)))
+    /// P(positive) − P(negative) of the learned model and its most probable class; the evidence
+    /// (the features that pushed towards that class, and the rules' share) is appended.
+    fn learned_score(
+        &self,
+        text: &str,
+        toks: &[Tok],
+        rules: f64,
+        cols: [usize; 3],
+        evidence: &mut Vec<String>,
+    ) -> (f64, &'static str) {
+        let mut sum = LearnedSum::default();
+        let k = self.learned.classes.len().min(MAX_CLASSES);
+        for_each_feature(text, toks, 0, toks.len(), |o| {
+            sum.n += 1;
+            if let Some(w) = self.learned.get(o.key) {
+                sum.add(w, cols, o);
+            }
         });
-        let v = 1.0 / (out.len().max(1) as f64).sqrt();
-        out.iter_mut().for_each(|f| f.1 = v);
-        (out, rules)
+        let norm = 1.0 / (sum.n.max(1) as f32).sqrt();
+        let mut z = [0f32; MAX_CLASSES];
+        for c in 0..k {
+            z[c] = self.learned.bias[c] + sum.z[c] * norm;
+        }
+        let mut rules_z = [0f32; MAX_CLASSES];
+        let length = (1.0 + sum.n as f32).ln();
+        for (key, v) in
+            [(self.rules_key, rules as f32), (self.rules_abs_key, rules.abs() as f32), (self.length_key, length)]
+        {
+            if let Some(w) = self.learned.get(key) {
+                (0..k).for_each(|c| rules_z[c] += w[c] * v);
+            }
+        }
+        (0..k).for_each(|c| z[c] += rules_z[c]);
+        let m = z[..k].iter().cloned().fold(f32::MIN, f32::max);
+        let total: f32 = z[..k].iter().map(|v| (v - m).exp()).sum();
+        let p = |c: usize| ((z[c] - m).exp() / total) as f64;
+        let score = p(cols[2]) - p(cols[0]);
+        let (pn, pz, pp) = (p(cols[0]), p(cols[1]), p(cols[2]));
+        let label = if pz >= pn && pz >= pp {
+            "neutral"
+        } else if pp > pn {
+            "positive"
+        } else {
+            "negative"
+        };
+        sum.evidence(text, label, norm, evidence);
+        if rules != 0.0 {
+            let mut e = String::from("rules→");
+            push_signed_tenths(&mut e, (rules_z[cols[2]] - rules_z[cols[0]]) as f64);
+            evidence.push(e);
+        }
+        (score, label)
     }
 
-    /// The rules' weighted sum and evidence; `clause(from, to)` is called with the token range
-    /// of every clause the learned model reads (not a plain question).
-    fn rules(
-        &self,
-        toks: &[Tok],
-        infos: &[Info],
-        hits: &[Hit],
-        mut clause: impl FnMut(usize, usize),
-    ) -> (f64, Vec<String>) {
+    /// What training sees of a text: the named features the learned model reads (its words,
+    /// characters and character pairs, each occurrence valued 1/√n) and the rules' total.
+    pub fn features(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> (Vec<(String, f64)>, f64) {
+        let mut out = Vec::new();
+        for_each_feature(text, toks, 0, toks.len(), |o| out.push((feature_name(text, &o), 1.0)));
+        let n = out.len();
+        let v = 1.0 / (n.max(1) as f64).sqrt();
+        out.iter_mut().for_each(|f| f.1 = v);
+        out.push(("r:length".to_string(), (1.0 + n as f32).ln() as f64));
+        (out, self.rules(toks, infos, hits).0)
+    }
+
+    /// The rules' weighted sum of cues and their evidence.
+    fn rules(&self, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> (f64, Vec<String>) {
         let mut total = 0.0;
         let mut mult = 1.0;
         let mut evidence = Vec::new();
@@ -341,7 +378,7 @@ impl SentimentModel {
         let all_roles = hits.iter().fold(0, |r, h| r | role(h));
         let spam = all_roles & ROLE_SPAM != 0;
         if spam {
-            evidence.push("好评返现→praise for cash ignored".to_string());
+            evidence.push(SPAM_EVIDENCE.to_string());
         }
         let mut start = 0;
         while start < toks.len() {
@@ -356,9 +393,6 @@ impl SentimentModel {
                 |r: u8| all_roles & r != 0 && hits.iter().any(|h| role(h) & r != 0 && lo <= h.start && h.end <= hi);
             let question = is_question(toks, start, end) || (start < end && inside(ROLE_A_NOT_A));
             let rhetorical = question && inside(ROLE_RHETORICAL);
-            if !question && !asks(toks, start, end) {
-                clause(start, end);
-            }
             for i in start..end {
                 if infos[i].contrast && total != 0.0 && mult == 1.0 {
                     total *= CONTRAST_BEFORE;
@@ -582,32 +616,33 @@ impl WordTable {
     }
 }
 
-/// The learned model's part of a score: its sum and the features that weigh most each way.
+/// The learned model's sums over a text's features, and the features that weigh most for the
+/// positive and for the negative side.
 #[derive(Default)]
 struct LearnedSum {
-    sum: f32,
+    /// Sum of each class's weights.
+    z: [f32; MAX_CLASSES],
     /// Feature occurrences read (known to the model or not).
     n: u32,
-    /// Sum of the subjectivity weights.
-    subjective: f32,
-    /// The largest positive and the most negative contributions (weight, feature).
+    /// The largest pushes towards positive and towards negative (positive − negative weight).
     up: [(f32, Option<Occurrence>); EVIDENCE_FEATURES],
     down: [(f32, Option<Occurrence>); EVIDENCE_FEATURES],
 }
 
+/// Classes a sentiment model may have.
+const MAX_CLASSES: usize = 4;
 /// How many learned features the evidence names on the side that decided.
 const EVIDENCE_FEATURES: usize = 3;
 
 impl LearnedSum {
     #[inline]
-    fn add(&mut self, ws: &[f32], o: Occurrence) {
-        let w = ws[0];
-        self.sum += w;
-        if let Some(s) = ws.get(1) {
-            self.subjective += s;
+    fn add(&mut self, ws: &[f32], cols: [usize; 3], o: Occurrence) {
+        for (z, w) in self.z.iter_mut().zip(ws) {
+            *z += w;
         }
-        let side = if w > 0.0 { &mut self.up } else { &mut self.down };
-        let a = w.abs();
+        let push = ws[cols[2]] - ws[cols[0]];
+        let side = if push > 0.0 { &mut self.up } else { &mut self.down };
+        let a = push.abs();
         if a > side[EVIDENCE_FEATURES - 1].0 {
             let mut at = EVIDENCE_FEATURES - 1;
             side[at] = (a, Some(o));
@@ -618,18 +653,22 @@ impl LearnedSum {
         }
     }
 
-    /// `learned:太差(-1.2)` for the features that pushed the score the way it went, strongest
-    /// first, then the model's total, e.g. `learned total(-2.3)`.
-    fn evidence(&self, text: &str, score: f64, norm: f32, out: &mut Vec<String>) {
-        let (side, sign) = if score >= 0.0 { (&self.up, 1.0) } else { (&self.down, -1.0) };
-        let mut named: Vec<&str> = Vec::with_capacity(EVIDENCE_FEATURES);
-        for (w, o) in side.iter() {
+    /// `learned:太差(-1.2)` for the features that pushed towards the label (the weight of
+    /// positive minus that of negative, after normalising), strongest first; none for neutral.
+    fn evidence(&self, text: &str, label: &str, norm: f32, out: &mut Vec<String>) {
+        let (side, sign) = match label {
+            "positive" => (&self.up, 1.0),
+            "negative" => (&self.down, -1.0),
+            _ => return,
+        };
+        let mut named: [&str; EVIDENCE_FEATURES] = [""; EVIDENCE_FEATURES];
+        for (i, (w, o)) in side.iter().enumerate() {
             let Some(o) = o else { break };
             let name = &text[o.start..o.end];
             if named.contains(&name) {
                 continue;
             }
-            named.push(name);
+            named[i] = name;
             let mut e = String::with_capacity(name.len() + 16);
             e.push_str("learned:");
             e.push_str(name);
@@ -638,52 +677,7 @@ impl LearnedSum {
             e.push(')');
             out.push(e);
         }
-        let mut e = String::from("learned total(");
-        push_signed_tenths(&mut e, (self.sum * norm) as f64);
-        e.push(')');
-        out.push(e);
     }
-}
-
-/// Question words and final particles the learned model does not read a clause after: a
-/// customer's question (刀是啥钢, 能戴着游泳不, 七天无理由可以退吧) names things, it does not judge
-/// them, and review-trained weights of its nouns (快递, 退) would read as a complaint.
-const ASK_WORDS: &[&str] = &[
-    "啥",
-    "什么",
-    "咋",
-    "怎么",
-    "怎样",
-    "怎么样",
-    "多少",
-    "哪",
-    "哪里",
-    "哪个",
-    "哪儿",
-    "几",
-    "多久",
-    "多大",
-    "多长",
-    "吗",
-    "嘛",
-    "么",
-    "呢",
-    "是否",
-    "能否",
-    "可否",
-    "有没有",
-    "是不是",
-    "能不能",
-    "会不会",
-    "可不可以",
-    "要不要",
-];
-const ASK_ENDINGS: &[&str] = &["不", "没", "吧", "没有"];
-
-/// A clause that asks (a question word, or a final 不 / 没 / 吧), with or without a question mark.
-fn asks(toks: &[Tok], start: usize, end: usize) -> bool {
-    let terms = || toks[start..end].iter().filter(|t| t.is_term());
-    terms().any(|t| ASK_WORDS.contains(&t.text)) || terms().next_back().is_some_and(|t| ASK_ENDINGS.contains(&t.text))
 }
 
 /// Byte range of tokens start..end.
@@ -700,13 +694,6 @@ fn is_question(toks: &[Tok], start: usize, end: usize) -> bool {
         return true;
     }
     toks[start..end].iter().rev().find(|t| t.is_term()).is_some_and(|t| QUESTION_ENDINGS.contains(&t.text))
-}
-
-/// Appends `v` (>= 0) as `0.4`: one decimal, no sign.
-fn push_tenths(out: &mut String, v: f64) {
-    let mut s = String::new();
-    push_signed_tenths(&mut s, v.max(0.0));
-    out.push_str(&s[1..]);
 }
 
 /// Appends `v` as `+1.8` / `-0.5` (one decimal, sign always): `format!("{v:+.1}")` without the

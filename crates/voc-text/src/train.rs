@@ -12,14 +12,9 @@ use crate::{Analyzer, TextConfig};
 #[derive(Debug, Clone)]
 pub struct Example {
     pub features: Vec<(String, f64)>,
-    /// Index into the classes; for a binary model 1 = the model's one class, 0 = the other, and
-    /// [`NEITHER`] = neither (a target probability of one half: neutral text teaches the model
-    /// that its words carry no polarity).
+    /// Index into the classes; for a binary model 1 = the model's one class, 0 = the other.
     pub label: usize,
 }
-
-/// The label of an example that is neither class of a binary model.
-pub const NEITHER: usize = 2;
 
 /// How to train.
 #[derive(Debug, Clone)]
@@ -108,11 +103,7 @@ pub fn train(examples: &[Example], classes: &[&str], opt: &TrainOptions) -> Mode
             }
             if binary {
                 let p = 1.0 / (1.0 + (-z[0]).exp());
-                grad[0] = p - match ex.y {
-                    1 => 1.0,
-                    NEITHER => 0.5,
-                    _ => 0.0,
-                };
+                grad[0] = p - if ex.y == 1 { 1.0 } else { 0.0 };
             } else {
                 let m = z.iter().cloned().fold(f64::MIN, f64::max);
                 let s: f64 = z.iter().map(|v| (v - m).exp()).sum();
@@ -199,101 +190,44 @@ Trained on crates/voc-text/tests/data/chat_dev_train.tsv by scripts/train-models
 
 /// The options the committed sentiment model is trained with.
 pub fn sentiment_options() -> TrainOptions {
-    TrainOptions { epochs: 8, learning_rate: 0.1, l2: 1e-4, min_count: 3, prune: 0.02, seed: 20261202 }
+    TrainOptions { epochs: 12, learning_rate: 0.2, l2: 1e-4, min_count: 2, prune: 0.1, seed: 20261202 }
 }
 
 /// The options the committed intent model is trained with.
 pub fn intent_options() -> TrainOptions {
-    TrainOptions { epochs: 8, learning_rate: 0.05, l2: 1e-4, min_count: 1, prune: 0.01, seed: 20261202 }
+    TrainOptions { epochs: 15, learning_rate: 0.05, l2: 1e-5, min_count: 1, prune: 0.1, seed: 20261202 }
 }
 
-/// The feature that carries the rules' total while the sentiment model is trained.
-const RULES: &str = "r:rules";
+/// The sentiment classes, in the order of the model's columns.
+pub const SENTIMENTS: &[&str] = &["negative", "neutral", "positive"];
 
 /// How many times each chat message is repeated among the reviews when training sentiment: the
-/// chat set is a tenth the size of the reviews but is the language the model must read.
+/// chat set is a sixth the size of the reviews but is the language the model must read (and
+/// holds its only neutral examples).
 pub const CHAT_REPEAT: usize = 3;
 
-/// A sentiment example: the text's features, the rules' total as one more feature, the label
-/// (`pos`/`positive` 1, `neg`/`negative` 0, `neutral` [`NEITHER`]).
+/// A sentiment example: the text's features, the rules' total (`r:rules`) and its size
+/// (`r:rules_abs`) as two more, the label (`pos`/`positive`, `neg`/`negative`, `neutral`).
 fn sentiment_example(a: &Analyzer, label: &str, text: &str) -> Example {
     let (mut features, rules) = a.sentiment_features(text);
-    features.push((RULES.to_string(), rules));
+    features.push(("r:rules".to_string(), rules));
+    features.push(("r:rules_abs".to_string(), rules.abs()));
     let label = match label {
-        "pos" | "positive" => 1,
-        "neutral" => NEITHER,
+        "pos" | "positive" => 2,
+        "neutral" => 1,
         _ => 0,
     };
     Example { features, label }
 }
 
-/// Examples of review rows (`label<TAB>text`).
-fn review_examples(a: &Analyzer, rows: &[Vec<String>]) -> Vec<Example> {
-    rows.iter().filter(|r| r.len() >= 2).map(|r| sentiment_example(a, &r[0], &r[1])).collect()
-}
-
-/// Examples of chat rows (`intent<TAB>sentiment<TAB>tags<TAB>text`).
-fn chat_examples(a: &Analyzer, rows: &[Vec<String>]) -> Vec<Example> {
-    rows.iter().filter(|r| r.len() == 4).map(|r| sentiment_example(a, &r[1], &r[3])).collect()
-}
-
-/// The feature that carries the size of the rules' total (its absolute value) in the
-/// subjectivity column: a text the rules find strongly worded is rarely neutral.
-pub(crate) const RULES_ABS: &str = "r:rules_abs";
-
-/// Every how-manyth review joins the subjectivity training (all of them would drown the chat
-/// messages, the only neutral examples).
-const SUBJECTIVE_REVIEW_STEP: usize = 4;
-
-/// The sentiment model: two columns over the same features.
-///
-/// - `positive`: log-odds of positive against negative, trained on the reviews and the polar
-///   chat messages (repeated [`CHAT_REPEAT`] times) with the rules' total as one more feature;
-///   every weight is then divided by the weight the rules got and that feature left out. The
-///   decision (the sign of the sum) is the same, and the learned weights are in the rules' units:
-///   at run time they are added to the rules' cues, whose evidence keeps its values.
-/// - `subjective`: log-odds that a message says how the writer feels at all, trained on the
-///   chat messages (neutral against the rest) with [`RULES_ABS`]; it scales the score down into
-///   the neutral band when a message states facts or asks without feeling.
+/// The three-class sentiment model of reviews (positive and negative only) and chat messages
+/// (repeated [`CHAT_REPEAT`] times).
 fn train_sentiment(reviews: &[&Example], chat: &[&Example], opt: &TrainOptions) -> ModelFile {
-    let mut polar: Vec<Example> = reviews.iter().map(|e| (*e).clone()).collect();
-    let polar_repeat: usize = std::env::var("VOC_PR").ok().and_then(|v| v.parse().ok()).unwrap_or(CHAT_REPEAT);
-    for _ in 0..polar_repeat {
-        polar.extend(chat.iter().filter(|e| e.label != NEITHER).map(|e| (*e).clone()));
-    }
-    let mut p = train(&polar, &["positive"], opt);
-    let rules = p.features.iter().find(|f| f.0 == RULES).map(|f| f.1[0]).unwrap_or(1.0);
-    let by = if rules > 0.05 { rules } else { 1.0 };
-    let round = |v: f64| (v * 1e4).round() / 1e4;
-    p.features.retain(|f| f.0 != RULES);
-    // Subjectivity: every review says a feeling; chat messages say one or are neutral.
-    let as_subjective = |e: &Example| Example {
-        features: e
-            .features
-            .iter()
-            .map(|(n, v)| if n == RULES { (RULES_ABS.to_string(), v.abs()) } else { (n.clone(), *v) })
-            .collect(),
-        label: usize::from(e.label != NEITHER),
-    };
-    let mut subjective: Vec<Example> =
-        reviews.iter().step_by(SUBJECTIVE_REVIEW_STEP).map(|e| as_subjective(e)).collect();
+    let mut examples: Vec<Example> = reviews.iter().map(|e| (*e).clone()).collect();
     for _ in 0..CHAT_REPEAT {
-        subjective.extend(chat.iter().map(|e| as_subjective(e)));
+        examples.extend(chat.iter().map(|e| (*e).clone()));
     }
-    let s = train(&subjective, &["subjective"], opt);
-    // Merge the columns by feature name (both lists are sorted).
-    let mut merged: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for (n, w) in &p.features {
-        merged.entry(n.clone()).or_insert_with(|| vec![0.0, 0.0])[0] = round(w[0] / by);
-    }
-    for (n, w) in &s.features {
-        merged.entry(n.clone()).or_insert_with(|| vec![0.0, 0.0])[1] = w[0];
-    }
-    ModelFile {
-        classes: vec!["positive".to_string(), "subjective".to_string()],
-        bias: vec![round(p.bias[0] / by), s.bias[0]],
-        features: merged.into_iter().filter(|(_, w)| w.iter().any(|v| v.abs() >= opt.prune)).collect(),
-    }
+    train(&examples, SENTIMENTS, opt)
 }
 
 /// The sentiment model of labelled reviews and chat messages, with the committed options.
@@ -307,7 +241,8 @@ pub fn sentiment_model_with(
     chat: &[Vec<String>],
     opt: &TrainOptions,
 ) -> ModelFile {
-    let (r, c) = (review_examples(a, reviews), chat_examples(a, chat));
+    let r: Vec<Example> = reviews.iter().filter(|r| r.len() >= 2).map(|r| sentiment_example(a, &r[0], &r[1])).collect();
+    let c: Vec<Example> = chat.iter().filter(|r| r.len() == 4).map(|r| sentiment_example(a, &r[1], &r[3])).collect();
     train_sentiment(&r.iter().collect::<Vec<_>>(), &c.iter().collect::<Vec<_>>(), opt)
 }
 
@@ -424,13 +359,7 @@ pub fn cross_validate_sentiment_with(
         let a = Analyzer::new(&fold_cfg).expect("config compiles");
         for (r, _) in reviews.iter().zip(&rf).filter(|(_, &g)| g == f) {
             let want = if r[0] == "pos" || r[0] == "positive" { "positive" } else { "negative" };
-            if std::env::var_os("VOC_SENT_DEBUG").is_some() {
-                eprintln!("REVIEW\t{want}");
-            }
             let got = a.sentiment(&r[1]);
-            if std::env::var_os("VOC_TRAIN_SCORES").is_some() {
-                eprintln!("SCORE\t{want}\t{:.4}\t{}", got.score, r[1].chars().count());
-            }
             cv.reviews.add(want, got.label);
         }
         if chat.is_empty() {
@@ -441,9 +370,6 @@ pub fn cross_validate_sentiment_with(
         fold_cfg.sentiment_model = train_sentiment(&re.iter().collect::<Vec<_>>(), &train_c, opt);
         let a = Analyzer::new(&fold_cfg).expect("config compiles");
         for (r, _) in chat.iter().zip(&cf).filter(|(_, &g)| g == f) {
-            if std::env::var_os("VOC_SENT_DEBUG").is_some() {
-                eprintln!("CHAT\t{}", r[1]);
-            }
             let got = a.sentiment(&r[3]);
             if std::env::var_os("VOC_TRAIN_MISSES").is_some() && got.label != r[1] {
                 eprintln!("MISS\t{}\t{}\t{:.2}\t{}\t{:?}", r[1], got.label, got.score, r[3], got.evidence);
@@ -513,7 +439,8 @@ pub fn evaluate_pii(a: &Analyzer, rows: &[Vec<String>]) -> PiiReport {
     };
     for row in rows.iter().filter(|row| row.len() >= 4) {
         let masked = a.mask_pii(&row[1]);
-        let kinds = items(&row[0]);
+        let kinds: Vec<String> =
+            if row[0] == "-" { Vec::new() } else { row[0].split(',').map(str::to_string).collect() };
         for (i, item) in items(&row[2]).iter().enumerate() {
             let kind = kinds.get(i).or(kinds.last()).cloned().unwrap_or_else(|| "?".to_string());
             let e = r.by_kind.entry(kind.clone()).or_default();

@@ -74,8 +74,10 @@ fn sentiment_rules() {
     assert_eq!(a.sentiment("好评返现，五星好评送5元").label, "neutral");
     assert_eq!(a.sentiment("😭😡").label, "negative");
     assert_eq!(a.sentiment("👍👍").label, "positive");
+    // [微笑] alone is ambiguous (often sarcastic in chats): the rules give it no weight and say so;
+    // the learned model, trained on chats where it is mostly sarcastic, may call it negative.
     let s = a.sentiment("[微笑]");
-    assert_eq!(s.label, "neutral");
+    assert_ne!(s.label, "positive");
     assert!(s.evidence.iter().any(|e| e.contains("ambiguous")));
     for t in ["给五星", "物超所值", "种草了", "回购了"] {
         assert_eq!(a.sentiment(t).label, "positive", "{t}");
@@ -199,7 +201,7 @@ fn function_docs_cover_every_sql_function() {
         "has_pii",
         "extract_order_ids",
         "normalize_question",
-        "analyze",
+        "analyze_text",
         "top_terms",
     ] {
         assert!(names.contains(&n), "{n}");

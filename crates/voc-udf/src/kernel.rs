@@ -182,8 +182,8 @@ pub fn documentation(name: &str) -> Option<Documentation> {
 
 /// Results of the last few batches, keyed by the input array itself.
 ///
-/// DataFusion's optimizer may turn `a['x'], a['y']` over `a = analyze(t)`
-/// into one `analyze(t)` call per field, each on the same input batch; the
+/// DataFusion's optimizer may turn `a['x'], a['y']` over `a = analyze_text(t)`
+/// into one `analyze_text(t)` call per field, each on the same input batch; the
 /// cache makes those calls share one analysis. An entry holds its input
 /// array alive, so a buffer address can never be reused by another batch
 /// while it is the key.
@@ -381,8 +381,8 @@ mod tests {
             Arc::new(StringArray::from(vec!["一", "二"])),
         ];
         for input in &layouts {
-            let a = compute_distinct::<crate::analyze::Analyze>(analyzer, input).unwrap();
-            assert_eq!(a.as_ref(), row_by_row::<crate::analyze::Analyze>(analyzer, input).as_ref());
+            let a = compute_distinct::<crate::analyze_text::AnalyzeText>(analyzer, input).unwrap();
+            assert_eq!(a.as_ref(), row_by_row::<crate::analyze_text::AnalyzeText>(analyzer, input).as_ref());
             assert_eq!(a.null_count(), input.null_count());
             let s = compute_distinct::<crate::segment::Segment>(analyzer, input).unwrap();
             assert_eq!(s.as_ref(), row_by_row::<crate::segment::Segment>(analyzer, input).as_ref());

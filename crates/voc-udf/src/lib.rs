@@ -10,7 +10,7 @@ use datafusion::execution::FunctionRegistry;
 use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use voc_text::Analyzer;
 
-mod analyze;
+mod analyze_text;
 mod aspects;
 mod extract_order_ids;
 mod has_pii;
@@ -29,7 +29,7 @@ mod sorted_list;
 mod tags;
 mod top_terms;
 
-pub use analyze::analysis_fields;
+pub use analyze_text::analysis_fields;
 use kernel::TextUdf;
 
 /// The section voc's functions are listed under.
@@ -54,7 +54,7 @@ pub fn scalar_udfs(analyzer: Arc<Analyzer>) -> Vec<ScalarUDF> {
         TextUdf::<has_pii::HasPii>::udf(analyzer.clone()),
         TextUdf::<extract_order_ids::ExtractOrderIds>::udf(analyzer.clone()),
         TextUdf::<normalize_question::NormalizeQuestion>::udf(analyzer.clone()),
-        TextUdf::<analyze::Analyze>::udf(analyzer),
+        TextUdf::<analyze_text::AnalyzeText>::udf(analyzer),
         match_words::MatchWords::udf(),
         local_time::LocalTime::udf(),
     ]

@@ -1,5 +1,5 @@
 //! The functions through DataFusion SQL: every string layout, nulls kept as
-//! nulls, scalars and arrays, and `analyze` agreeing with each function.
+//! nulls, scalars and arrays, and `analyze_text` agreeing with each function.
 
 use std::sync::Arc;
 
@@ -51,7 +51,7 @@ const FUNCTIONS: &[&str] = &[
     "has_pii",
     "extract_order_ids",
     "normalize_question",
-    "analyze",
+    "analyze_text",
 ];
 
 #[tokio::test]
@@ -90,11 +90,39 @@ async fn analyze_agrees_with_each_function() {
         ("order_ids", "extract_order_ids(x)"),
     ] {
         let q = format!(
-            "SELECT COUNT(*) AS n FROM texts WHERE x IS NOT NULL AND analyze(x)['{field}'] IS DISTINCT FROM {f}"
+            "SELECT COUNT(*) AS n FROM texts WHERE x IS NOT NULL AND analyze_text(x)['{field}'] IS DISTINCT FROM {f}"
         );
         let batches = ctx.sql(&q).await.unwrap().collect().await.unwrap();
         let n = batches[0].column(0).as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(0);
-        assert_eq!(n, 0, "analyze(x)['{field}'] differs from {f}");
+        assert_eq!(n, 0, "analyze_text(x)['{field}'] differs from {f}");
+    }
+}
+
+/// The one-pass function parses wherever an analyst may put it, not only first in a SELECT list
+/// (ANALYZE is an SQL keyword; the function is named `analyze_text` for that reason).
+#[tokio::test]
+async fn analyze_text_parses_in_every_position() {
+    let ctx = ctx();
+    register_texts(&ctx).await;
+    let queries = [
+        "SELECT analyze_text(x) FROM texts",
+        "SELECT x, analyze_text(x) FROM texts",
+        "SELECT length(x) AS n, analyze_text(x) AS a, x FROM texts",
+        "SELECT analyze_text(x)['intent'] AS i, analyze_text(x)['tags'] AS t FROM texts",
+        "SELECT x FROM texts WHERE analyze_text(x)['sentiment_label'] = 'negative'",
+        "SELECT analyze_text(x)['intent'] AS i, COUNT(*) FROM texts GROUP BY analyze_text(x)['intent']",
+        "SELECT x FROM texts ORDER BY analyze_text(x)['sentiment'] NULLS LAST",
+        "SELECT i, COUNT(*) FROM (SELECT analyze_text(x)['intent'] AS i FROM texts) GROUP BY i HAVING COUNT(*) > 0",
+        "WITH a AS (SELECT analyze_text(x) AS r FROM texts) SELECT r['masked'] FROM a",
+        "SELECT CASE WHEN analyze_text(x)['has_pii'] THEN 'pii' ELSE 'clean' END FROM texts",
+        "SELECT array_length(analyze_text(x)['tokens']) FROM texts",
+        "SELECT x FROM texts WHERE x IN (SELECT x FROM texts WHERE analyze_text(x)['has_pii'])",
+        "SELECT analyze_text('快递三天了还没到')['intent']",
+    ];
+    for q in queries {
+        let df = ctx.sql(q).await.unwrap_or_else(|e| panic!("{q}: {e}"));
+        let batches = df.collect().await.unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert!(batches.iter().map(|b| b.num_rows()).sum::<usize>() > 0, "{q} returned no row");
     }
 }
 
@@ -131,7 +159,7 @@ async fn top_terms_counts_terms_across_a_group() {
 
 #[test]
 fn the_analyze_doc_names_the_struct_fields_it_returns() {
-    let doc = voc_text::function_docs().iter().find(|d| d.name == "analyze").unwrap();
+    let doc = voc_text::function_docs().iter().find(|d| d.name == "analyze_text").unwrap();
     let names: Vec<String> = voc_udf::analysis_fields().iter().map(|f| f.name().clone()).collect();
     assert_eq!(doc.returns, format!("STRUCT<{}>", names.join(", ")));
 }

@@ -1,7 +1,7 @@
-//! `analyze(text)`: the one-pass analysis. Segments once and returns every
+//! `analyze_text(text)`: the one-pass analysis. Segments once and returns every
 //! result as one struct, so a query that needs sentiment, tags, intent and
 //! masking of the same text pays for segmentation once:
-//! `SELECT a['sentiment'], a['tags'] FROM (SELECT analyze(content) AS a FROM chat_messages)`.
+//! `SELECT a['sentiment'], a['tags'] FROM (SELECT analyze_text(content) AS a FROM chat_messages)`.
 
 use std::sync::Arc;
 
@@ -119,8 +119,8 @@ impl BuildArray for AnalysisBuilder {
 }
 
 text_kernel!(
-    Analyze,
-    "analyze",
+    AnalyzeText,
+    "analyze_text",
     DataType::Struct(analysis_fields()),
     AnalysisBuilder,
     |rows| AnalysisBuilder::with_capacity(rows),
