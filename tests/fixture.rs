@@ -120,7 +120,9 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
     let b = f.row(&format!("SELECT * FROM session_facts WHERE dt = '{D}' AND session_id = 'B'"));
     near(&b, "first_response_s", 2.0);
     near(&b, "human_first_response_s", 251.0);
-    assert_eq!(b["intent"], "aftersale");
+    // B6 asks for 退货退款 or a resend of a broken cup: refund_return by the intent definitions
+    // (an explicit refund, return or exchange request); the keyword rules alone said aftersale.
+    assert_eq!(b["intent"], "refund_return");
     assert_eq!(b["bot_started"], true);
 
     // QA.
@@ -136,7 +138,7 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
         ("G", 85.0),
         ("H", 0.0),
         ("K1", 100.0),
-        ("K2", 100.0),
+        ("K2", 90.0),
         ("K3", 90.0),
     ];
     assert_eq!(got, want.map(|(s, v)| (s.to_string(), v)).to_vec());
@@ -148,12 +150,12 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
         pairs,
         [
             "B:QA06", "B:QA07", "B:QA08", "B:QA09", "C:QA01", "C:QA03", "C:QA05", "G:QA01", "G:QA06", "H:QA03",
-            "H:QA04", "H:QA06", "K3:QA08"
+            "H:QA04", "H:QA06", "K2:QA08", "K3:QA08"
         ]
     );
     let q = f.row(&format!("SELECT * FROM qa_shop_daily WHERE dt = '{D}' AND shop_id = 's1'"));
     near(&q, "sessions", 8.0);
-    near(&q, "score_avg", 88.125);
+    near(&q, "score_avg", 86.875);
     near(&q, "below_pass_rate", 0.25);
 
     // kpi_agent_daily.
@@ -169,7 +171,7 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
     near(&a2, "frt_p50_s", 251.0);
     near(&a2, "avg_reply_s", 161.0);
     near(&a2, "csat_avg", 2.0);
-    near(&a2, "qa_score_avg", 88.75);
+    near(&a2, "qa_score_avg", 86.25);
     near(&a2, "resolution_rate", 0.5);
 
     // kpi_hourly: 24 rows, the load where the sessions were.
@@ -208,6 +210,7 @@ fn the_hand_written_day_gives_the_hand_computed_kpis_scores_and_alerts() {
             format!("{D} negative_escalation medium c2 B"),
             format!("{D} repeat_contact_1d medium c2 K3"),
             format!("{D} repeat_contact_3d medium c2 K3"),
+            format!("{D} vip_complaint high c2 B"),
             format!("{D} vip_complaint high c2 K3"),
             format!("{N} repeat_contact_3d medium c2 K3"),
         ]

@@ -81,7 +81,8 @@ impl IntentRules {
             });
         }
         let rule_keys = rules.iter().map(|r| rule_key(&r.intent)).collect();
-        let learned = LinearModel::new(&cfg.intent_model);
+        let learned =
+            Some(LinearModel::new(&cfg.intent_model)).filter(|m| m.classes.len() <= MAX_CLASSES).unwrap_or_default();
         IntentRules { rules, roles, rule_of, rule_keys, learned, containers }
     }
 
@@ -103,6 +104,9 @@ impl IntentRules {
                 Some(&(idx, _)) => self.rule_intent(idx as usize, hits),
                 None => other(),
             };
+        }
+        if text.trim().is_empty() {
+            return other(); // nothing said
         }
         let k = self.learned.classes.len();
         let mut scores = [0f32; MAX_CLASSES];

@@ -137,7 +137,9 @@ impl SentimentModel {
         let learned = LinearModel::new(&cfg.sentiment_model);
         let col = |name: &str| learned.classes.iter().position(|c| c == name);
         let columns = match (col("negative"), col("neutral"), col("positive")) {
-            (Some(n), Some(z), Some(p)) if !learned.is_empty() => Some([n, z, p]),
+            (Some(n), Some(z), Some(p)) if !learned.is_empty() && learned.classes.len() <= MAX_CLASSES => {
+                Some([n, z, p])
+            }
             _ => None,
         };
         SentimentModel {
@@ -314,13 +316,16 @@ impl SentimentModel {
         evidence: &mut Vec<String>,
     ) -> (f64, &'static str) {
         let mut sum = LearnedSum::default();
-        let k = self.learned.classes.len().min(MAX_CLASSES);
+        let k = self.learned.classes.len();
         for_each_feature(text, toks, 0, toks.len(), |o| {
             sum.n += 1;
             if let Some(w) = self.learned.get(o.key) {
                 sum.add(w, cols, o);
             }
         });
+        if sum.n == 0 && rules == 0.0 {
+            return (0.0, "neutral"); // no word, no cue: nothing to judge
+        }
         let norm = 1.0 / (sum.n.max(1) as f32).sqrt();
         let mut z = [0f32; MAX_CLASSES];
         for c in 0..k {
@@ -630,7 +635,7 @@ struct LearnedSum {
 }
 
 /// Classes a sentiment model may have.
-const MAX_CLASSES: usize = 4;
+const MAX_CLASSES: usize = 16;
 /// How many learned features the evidence names on the side that decided.
 const EVIDENCE_FEATURES: usize = 3;
 
