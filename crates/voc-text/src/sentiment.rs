@@ -328,14 +328,16 @@ impl SentimentModel {
         }
         let norm = 1.0 / (sum.n.max(1) as f32).sqrt();
         let mut z = [0f32; MAX_CLASSES];
-        for c in 0..k {
-            z[c] = self.learned.bias[c] + sum.z[c] * norm;
+        for ((z, b), s) in z.iter_mut().zip(&self.learned.bias).zip(&sum.z) {
+            *z = b + s * norm;
         }
+        if let Some(w) = self.learned.get(self.length_key) {
+            let length = (1.0 + sum.n as f32).ln();
+            (0..k).for_each(|c| z[c] += w[c] * length);
+        }
+        // The rules' part, kept apart for the evidence.
         let mut rules_z = [0f32; MAX_CLASSES];
-        let length = (1.0 + sum.n as f32).ln();
-        for (key, v) in
-            [(self.rules_key, rules as f32), (self.rules_abs_key, rules.abs() as f32), (self.length_key, length)]
-        {
+        for (key, v) in [(self.rules_key, rules as f32), (self.rules_abs_key, rules.abs() as f32)] {
             if let Some(w) = self.learned.get(key) {
                 (0..k).for_each(|c| rules_z[c] += w[c] * v);
             }
