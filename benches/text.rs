@@ -5,9 +5,13 @@
 //! ratio to it. Target: `analyze_core` (tokens, sentiment, intent, tags, PII with masking, order
 //! ids, all from one pass) within 1.5x of bare segmentation; `analyze` adds keywords and aspects.
 //!
-//! Measured (2 shared cores, best of 5, ratios within one run): bare cut 870k-930k rows/s;
-//! `analyze_core` 5.4-5.5x, `analyze` 8.0-8.2x (6.2x / 8.7x before the rule rewrites of 09d4168:
-//! intent from a bit set, evidence only for counted cues, reused tag lists, borrowed digit runs).
+//! Measured (2 shared cores, best of 3, ratios within one run): bare cut 900k-930k rows/s.
+//! Rules only (94f8513): `analyze_core` 5.4-5.5x, `analyze` 8.0-8.2x (114k-117k rows/s).
+//! With the learned sentiment and intent models and the wider PII rules (issue 11): sentiment
+//! 5.45x (171k rows/s), intent 3.2x (290k), mask_pii 1.07x (869k), `analyze_core` 13.4x (69k),
+//! `analyze` 16.7x (56k rows/s). The learned part is some 180 lookups a row into two tables of
+//! 1-3 MB (words, characters and character pairs of sentiment; characters and pairs of intent):
+//! memory-bound, ~20% of `analyze` in `perf`. Next: one pass and one table for both models.
 //!
 //! The 1.5x target is below the floor this benchmark also prints: the cost of the work any full
 //! analysis must do besides segmenting, before one rule runs. Returning the term list (built in

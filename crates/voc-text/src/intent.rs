@@ -35,7 +35,7 @@ pub(crate) struct IntentRules {
     /// Rule index -> the key of its learned feature (`r:<intent>`).
     rule_keys: Vec<u64>,
     /// The learned model (`config/intent_model.tsv`); empty = rules alone.
-    learned: LinearModel,
+    learned: LinearModel<MAX_CLASSES>,
     /// Global word index -> the other words of its rule that contain it (退款 in 仅退款): found
     /// with one of them it is not a second cue.
     containers: Vec<Vec<u32>>,
@@ -116,31 +116,40 @@ impl IntentRules {
                 (0..k).for_each(|c| scores[c] += w[c] * distinct as f32);
             }
         }
+        // The strongest features of each class, kept as we go: one lookup a feature.
+        let mut top = [[(0f32, 0usize, 0usize); EVIDENCE_FEATURES]; MAX_CLASSES];
         for_each_pair(text, 0, text.len(), true, |o| {
             if let Some(w) = self.learned.get(o.key) {
-                (0..k).for_each(|c| scores[c] += w[c]);
+                for c in 0..k {
+                    scores[c] += w[c];
+                    let t = &mut top[c];
+                    if w[c] > t[EVIDENCE_FEATURES - 1].0 {
+                        let mut at = EVIDENCE_FEATURES - 1;
+                        t[at] = (w[c], o.start, o.end);
+                        while at > 0 && t[at].0 > t[at - 1].0 {
+                            t.swap(at, at - 1);
+                            at -= 1;
+                        }
+                    }
+                }
             }
         });
         let best = (0..k).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a))).unwrap_or(0);
         let label = &self.learned.classes[best];
-        // Evidence: the cue words of the rules of that intent, then the pairs that weigh most for it.
+        // Evidence: the cue words of the rules of that intent, then the characters that weigh most for it.
         let mut evidence = Vec::new();
         for &(idx, _) in fired {
             if self.rules[idx as usize].intent == *label {
                 evidence.extend(self.rule_intent(idx as usize, hits).evidence);
             }
         }
-        let mut strongest: Vec<(f32, &str)> = Vec::new();
-        for_each_pair(text, 0, text.len(), true, |o| {
-            if let Some(w) = self.learned.get(o.key) {
-                let name = &text[o.start..o.end];
-                if w[best] > 0.0 && !strongest.iter().any(|s| s.1 == name) {
-                    strongest.push((w[best], name));
-                }
+        let mut named: [&str; EVIDENCE_FEATURES] = [""; EVIDENCE_FEATURES];
+        for (i, &(w, start, end)) in top[best].iter().enumerate() {
+            let name = &text[start..end];
+            if w <= 0.0 || named.contains(&name) {
+                continue;
             }
-        });
-        strongest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (w, name) in strongest.into_iter().take(EVIDENCE_FEATURES) {
+            named[i] = name;
             evidence.push(format!("learned:{name}(+{w:.1})"));
         }
         Intent { label: label.clone(), evidence }
@@ -240,11 +249,21 @@ impl IntentRules {
     fn rule_intent(&self, idx: usize, hits: &[Hit]) -> Intent {
         let rule = &self.rules[idx];
         let any = rule.base..rule.base + rule.any.len();
+        // The rule's `any` words found (not inside a longer cue), in rule order: one walk of the hits.
+        let mut found: Vec<usize> = Vec::new();
+        for h in hits {
+            let mine = self.roles_of(h).iter().map(|&g| g as usize).filter(|g| any.contains(g));
+            for g in mine {
+                if !found.contains(&g) && !self.inside_longer_cue(h, hits) {
+                    found.push(g);
+                }
+            }
+        }
+        found.sort_unstable();
         let mut evidence: Vec<String> = rule.all.clone();
-        for g in any {
+        for g in found {
             let word = &rule.any[g - rule.base];
-            let found = |h: &Hit| self.roles_of(h).contains(&(g as u32)) && !self.inside_longer_cue(h, hits);
-            if hits.iter().any(found) && !evidence.contains(word) {
+            if !evidence.contains(word) {
                 evidence.push(word.clone());
             }
         }
@@ -255,7 +274,7 @@ impl IntentRules {
 /// Rules that can fire in one message (one per intent in the shipped file).
 const MAX_FIRED: usize = 32;
 /// Intents a model may have.
-const MAX_CLASSES: usize = 16;
+const MAX_CLASSES: usize = 8;
 /// Learned character pairs named in the evidence.
 const EVIDENCE_FEATURES: usize = 3;
 

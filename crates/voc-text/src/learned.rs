@@ -15,7 +15,7 @@
 use std::hash::Hasher;
 
 use crate::config::TextError;
-use crate::hash::{FxHasher, FxMap};
+use crate::hash::FxHasher;
 use crate::segment::Tok;
 
 /// A feature as it occurs in one text: where, and what kind (its name is the text it covers).
@@ -61,7 +61,24 @@ pub(crate) fn norm(c: char) -> char {
 /// A character that can be half of a pair feature: a letter or digit of any script.
 #[inline]
 fn pairs_with(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // CJK first: nearly every character, and `is_alphanumeric` takes a slow table walk for it.
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') || ('０'..='９').contains(&c) || c.is_alphanumeric()
+}
+
+/// The murmur3 finaliser: every bit of the key depends on every bit of the input. FxHash ends in
+/// a multiplication, so its low bits depend only on the input's low bits; a hash table indexes by
+/// the low bits, and pair keys that share a second character would all land in one place.
+/// Never 0, the empty slot of [`LinearModel`].
+#[inline]
+fn mix(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    (k ^ (k >> 33)).max(1)
 }
 
 #[inline]
@@ -71,15 +88,12 @@ pub(crate) fn word_key(word: &str) -> u64 {
     for c in word.chars() {
         h.write_u32(norm(c) as u32);
     }
-    h.finish()
+    mix(h.finish())
 }
 
 #[inline]
 pub(crate) fn pair_key(a: char, b: char) -> u64 {
-    let mut h = FxHasher::default();
-    h.write_u8(b'c');
-    h.write_u64((norm(a) as u64) << 32 | norm(b) as u64);
-    h.finish()
+    mix((norm(a) as u64) << 32 | norm(b) as u64 | 1 << 63)
 }
 
 /// The key of a rule feature (`r:<label>`).
@@ -87,7 +101,7 @@ pub(crate) fn rule_key(label: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write_u8(b'r');
     h.write(label.as_bytes());
-    h.finish()
+    mix(h.finish())
 }
 
 /// Every feature of tokens `toks[from..to]`: their words, then the characters and character
@@ -233,20 +247,37 @@ impl ModelFile {
     }
 }
 
-/// A model ready for lookups: feature key -> weights.
-#[derive(Default)]
-pub(crate) struct LinearModel {
+/// A model ready for lookups: feature key -> its weights, inline in one open-addressing table
+/// (one cache line a lookup: a row reads a hundred features, and a second indirection to a
+/// weight array doubled the misses). `W` is the most classes it holds; a model with more is
+/// left empty (its classes are kept, so the caller can tell).
+pub(crate) struct LinearModel<const W: usize> {
     pub classes: Vec<String>,
     pub bias: Vec<f32>,
-    index: FxMap<u64, u32>,
-    weights: Vec<f32>,
+    /// (key, weights); key 0 = empty slot. Linear probing, power-of-two size.
+    slots: Vec<(u64, [f32; W])>,
+    len: usize,
 }
 
-impl LinearModel {
-    pub fn new(file: &ModelFile) -> LinearModel {
+impl<const W: usize> Default for LinearModel<W> {
+    fn default() -> Self {
+        LinearModel { classes: Vec::new(), bias: Vec::new(), slots: Vec::new(), len: 0 }
+    }
+}
+
+impl<const W: usize> LinearModel<W> {
+    pub fn new(file: &ModelFile) -> LinearModel<W> {
         let k = file.classes.len();
-        let mut index = FxMap::default();
-        let mut weights = Vec::with_capacity(file.features.len() * k);
+        let mut m = LinearModel {
+            classes: file.classes.clone(),
+            bias: file.bias.iter().map(|&b| b as f32).collect(),
+            ..LinearModel::default()
+        };
+        if k == 0 || k > W || file.features.is_empty() {
+            return m;
+        }
+        let size = (file.features.len() * 5 / 4 + 1).next_power_of_two();
+        m.slots = vec![(0, [0.0; W]); size];
         for (name, ws) in &file.features {
             let key = match name.split_at(2) {
                 ("w:", w) => word_key(w),
@@ -256,30 +287,49 @@ impl LinearModel {
                     match (cs.next(), cs.next(), cs.next()) {
                         (Some(a), Some(b), None) => pair_key(a, b),
                         (Some(a), None, None) => pair_key(a, '\0'),
-                        _ => continue, // not two characters: can never occur
+                        _ => continue, // not one or two characters: can never occur
                     }
                 }
             };
-            index.insert(key, (weights.len() / k.max(1)) as u32);
-            weights.extend(ws.iter().map(|&w| w as f32));
+            let mut w = [0.0; W];
+            for (slot, &v) in w.iter_mut().zip(ws) {
+                *slot = v as f32;
+            }
+            let mask = size - 1;
+            let mut i = key as usize & mask;
+            while m.slots[i].0 != 0 && m.slots[i].0 != key {
+                i = (i + 1) & mask;
+            }
+            if m.slots[i].0 == 0 {
+                m.len += 1;
+            }
+            m.slots[i] = (key, w);
         }
-        LinearModel {
-            classes: file.classes.clone(),
-            bias: file.bias.iter().map(|&b| b as f32).collect(),
-            index,
-            weights,
-        }
+        m
     }
 
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.len == 0
     }
 
     /// The weights of a feature, one per class.
     #[inline]
     pub fn get(&self, key: u64) -> Option<&[f32]> {
-        let k = self.classes.len();
-        self.index.get(&key).map(|&i| &self.weights[i as usize * k..(i as usize + 1) * k])
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = key as usize & mask;
+        loop {
+            let (k, w) = &self.slots[i];
+            if *k == key {
+                return Some(&w[..self.classes.len()]);
+            }
+            if *k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 

@@ -69,6 +69,8 @@ pub(crate) struct PiiScanner {
     qq: Regex,
     wechat: Regex,
     surnames: CharSet,
+    /// The name cue words, strong ones first (one pass for all of them).
+    name_cues: aho_corasick::AhoCorasick,
     name_stops: CharSet,
     order_words: Vec<String>,
     cues: CharSet,
@@ -258,6 +260,10 @@ impl PiiScanner {
                 r"(?:微信|威信|薇信|[Vv]信|(?i:vx|wx|weixin|wechat)|加[Vv])(?:号码|号)?(?:是|为|吧|呀|哈|呗)?[：:\s]*(?P<id>[A-Za-z][A-Za-z0-9_\-]{3,19})",
             )
             .expect("wechat regex"),
+            name_cues: aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(NAME_CUES_STRONG.iter().chain(NAME_CUES_WEAK))
+                .expect("name cue automaton"),
             surnames: SURNAMES.chars().fold(CharSet::default(), |mut set, c| {
                 set.insert(c);
                 set
@@ -435,18 +441,11 @@ impl PiiScanner {
 
     /// Names after a cue word (收件人, 我叫, 我是 …): the surname kept, the rest masked.
     fn names(&self, text: &str, found: &mut Vec<Found>) {
-        for (cues, strong) in [(NAME_CUES_STRONG, true), (NAME_CUES_WEAK, false)] {
-            for cue in cues {
-                let mut from = 0;
-                while let Some(i) = text[from..].find(cue) {
-                    let at = from + i + cue.len();
-                    from = at;
-                    if let Some((start, end)) = self.name_at(text, at, strong) {
-                        let first = text[start..].chars().next().map_or(0, char::len_utf8);
-                        found
-                            .push(Found { m: pii("name", start, end), edits: vec![(start + first, end, Edit::Stars)] });
-                    }
-                }
+        for m in self.name_cues.find_iter(text) {
+            let strong = m.pattern().as_usize() < NAME_CUES_STRONG.len();
+            if let Some((start, end)) = self.name_at(text, m.end(), strong) {
+                let first = text[start..].chars().next().map_or(0, char::len_utf8);
+                found.push(Found { m: pii("name", start, end), edits: vec![(start + first, end, Edit::Stars)] });
             }
         }
     }

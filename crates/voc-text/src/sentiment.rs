@@ -54,7 +54,7 @@ pub(crate) struct SentimentModel {
     /// load a hit instead of a search of each list.
     roles: Vec<u8>,
     /// The learned model (`config/sentiment/model.tsv`): one weight per word or character pair.
-    learned: LinearModel,
+    learned: LinearModel<3>,
     /// Column of each class in the learned model (negative, neutral, positive), if it has them.
     columns: Option<[usize; 3]>,
     /// The keys of the rules' total and its size as features of the learned model.
@@ -636,8 +636,8 @@ struct LearnedSum {
     down: [(f32, Option<Occurrence>); EVIDENCE_FEATURES],
 }
 
-/// Classes a sentiment model may have.
-const MAX_CLASSES: usize = 16;
+/// Classes a sentiment model has: negative, neutral, positive.
+const MAX_CLASSES: usize = 3;
 /// How many learned features the evidence names on the side that decided.
 const EVIDENCE_FEATURES: usize = 3;
 
