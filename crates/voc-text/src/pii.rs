@@ -264,19 +264,10 @@ impl PiiScanner {
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .build(NAME_CUES_STRONG.iter().chain(NAME_CUES_WEAK))
                 .expect("name cue automaton"),
-            surnames: SURNAMES.chars().fold(CharSet::default(), |mut set, c| {
-                set.insert(c);
-                set
-            }),
-            name_stops: NAME_STOP_CHARS.chars().fold(CharSet::default(), |mut set, c| {
-                set.insert(c);
-                set
-            }),
+            surnames: char_set(SURNAMES),
+            name_stops: char_set(NAME_STOP_CHARS),
             order_words: order_words.to_vec(),
-            cues: CUES.chars().fold(CharSet::default(), |mut set, c| {
-                set.insert(c);
-                set
-            }),
+            cues: char_set(CUES),
         }
     }
 
@@ -558,6 +549,13 @@ impl PiiScanner {
             }
         }
     }
+}
+
+fn char_set(chars: &str) -> CharSet {
+    chars.chars().fold(CharSet::default(), |mut set, c| {
+        set.insert(c);
+        set
+    })
 }
 
 fn pii(kind: &str, start: usize, end: usize) -> PiiMatch {
