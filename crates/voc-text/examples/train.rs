@@ -60,6 +60,13 @@ fn main() {
             std::fs::write(&out, model.render(train::SENTIMENT_HEADER)).expect("write the model");
             println!("{}: {} features", out.display(), model.features.len());
         }
+        "tags" => {
+            let rows = read_tsv(&data("chat_dev_train.tsv"));
+            let model = voc_text::train::tags_model(&analyzer, &rows);
+            let out = root().join("config/tags_model.tsv");
+            std::fs::write(&out, model.render(train::TAGS_HEADER)).expect("write the model");
+            println!("{}: {} features", out.display(), model.features.len());
+        }
         "intent" => {
             let rows = read_tsv(&data("chat_dev_train.tsv"));
             let model = voc_text::train::intent_model(&analyzer, &rows);
@@ -106,7 +113,7 @@ fn main() {
             println!("{r}");
         }
         _ => {
-            eprintln!("usage: train sentiment|intent|cv-sentiment|cv-intent");
+            eprintln!("usage: train sentiment|intent|tags|cv-sentiment|cv-intent|rules-intent|eval-pii|say TEXT…");
             std::process::exit(2);
         }
     }

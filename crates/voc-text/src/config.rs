@@ -203,6 +203,8 @@ pub struct TextConfig {
     pub sentiment_model: ModelFile,
     /// `intent_model.tsv`: the learned intent weights.
     pub intent_model: ModelFile,
+    /// `tags_model.tsv`: the learned tag weights.
+    pub tags_model: ModelFile,
 }
 
 /// The files of a config folder, relative to it. `dict/*.txt` is listed separately.
@@ -223,6 +225,7 @@ const FILES: &[&str] = &[
     "question_synonyms.toml",
     "sentiment/model.tsv",
     "intent_model.tsv",
+    "tags_model.tsv",
 ];
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -242,6 +245,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("question_synonyms.toml", include_str!("../../../config/question_synonyms.toml")),
     ("sentiment/model.tsv", include_str!("../../../config/sentiment/model.tsv")),
     ("intent_model.tsv", include_str!("../../../config/intent_model.tsv")),
+    ("tags_model.tsv", include_str!("../../../config/tags_model.tsv")),
 ];
 
 const BUILTIN_DICT: &[(&str, &str)] = &[("dict/domain.txt", include_str!("../../../config/dict/domain.txt"))];
@@ -309,6 +313,7 @@ impl TextConfig {
             questions: parse_toml(f(13).0, f(13).1)?,
             sentiment_model: ModelFile::parse(f(14).0, f(14).1)?,
             intent_model: ModelFile::parse(f(15).0, f(15).1)?,
+            tags_model: ModelFile::parse(f(16).0, f(16).1)?,
         })
     }
 }

@@ -60,7 +60,7 @@ const DOCS: &[FunctionDoc] = &[
         name: "tags",
         signature: "tags(text VARCHAR)",
         returns: "LIST<VARCHAR>",
-        doc: "Issue tags from config/taxonomy.toml (物流慢, 破损, 尺码不符 …), negation-aware",
+        doc: "Issue tags (物流慢, 破损, 质量问题 …): the rules of config/taxonomy.toml, then the tags the learned model (config/tags_model.tsv) adds",
         example: "SELECT tags('外包装没有破损，但是衣服起球了')",
     },
     FunctionDoc {

@@ -85,6 +85,7 @@ pub struct Analyzer {
     sentiment: sentiment::SentimentModel,
     intent: intent::IntentRules,
     tags: tags::Taxonomy,
+    tag_model: tags::TagModel,
     aspects: aspects::Aspects,
     negator: negation::Negator,
     keywords: keywords::KeywordModel,
@@ -114,6 +115,7 @@ impl Analyzer {
             sentiment,
             intent,
             tags,
+            tag_model: tags::TagModel::new(cfg),
             aspects,
             negator: negation::Negator::new(&cfg.negation),
             keywords: keywords::KeywordModel::new(cfg),
@@ -165,6 +167,17 @@ impl Analyzer {
         self.sentiment.with_infos(&p.toks, |infos| self.sentiment.features(text, &p.toks, infos, &p.hits))
     }
 
+    /// What the learned tag model is trained on for `text`: `r:<tag>` for each tag the rules
+    /// give, `c:` characters and pairs.
+    pub fn tag_features(&self, text: &str) -> Vec<(String, f64)> {
+        tags::TagModel::features(text, &self.tags.tags(text, &self.phrases.scan(text), &self.negator))
+    }
+
+    /// The tag names of the taxonomy, in its order (the columns of the tag model).
+    pub fn tag_names(&self) -> Vec<String> {
+        self.tags.names()
+    }
+
     /// The named features the learned intent model reads in `text`: what training sees.
     pub fn intent_features(&self, text: &str) -> Vec<(String, f64)> {
         self.intent.features(text, &self.phrases.scan(text))
@@ -175,7 +188,7 @@ impl Analyzer {
     }
 
     pub fn tags(&self, text: &str) -> Vec<String> {
-        self.tags.tags(text, &self.phrases.scan(text), &self.negator)
+        self.tag_model.extend(text, self.tags.tags(text, &self.phrases.scan(text), &self.negator))
     }
 
     pub fn aspects(&self, text: &str) -> Vec<AspectOpinion> {
@@ -236,7 +249,7 @@ impl Analyzer {
             tokens: p.toks.iter().filter(|t| t.is_term()).map(|t| t.text).collect(),
             sentiment: self.sentiment.analyze(text, &p.toks, infos, &p.hits),
             intent: self.intent.classify(text, &p.hits),
-            tags: self.tags.tags(text, &p.hits, &self.negator),
+            tags: self.tag_model.extend(text, self.tags.tags(text, &p.hits, &self.negator)),
             masked: pii::PiiScanner::mask(text, &found),
             pii: found.into_iter().map(|f| f.m).collect(),
             order_ids: self.orders.extract(text),

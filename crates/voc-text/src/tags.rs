@@ -6,6 +6,7 @@
 //! [`crate::negation`]). `near` distances are in characters, counted between the two phrases.
 
 use crate::config::TextConfig;
+use crate::learned::{feature_name, for_each_pair, rule_key, LinearModel};
 use crate::negation::Negator;
 use crate::phrases::{Hit, PhraseSetBuilder};
 
@@ -83,6 +84,11 @@ impl Taxonomy {
             roles[id as usize].push((ti, role));
         }
         Taxonomy { tags, roles }
+    }
+
+    /// The tag names, in the file's order.
+    pub fn names(&self) -> Vec<String> {
+        self.tags.iter().map(|t| t.name.clone()).collect()
     }
 
     pub fn tags(&self, text: &str, hits: &[Hit], negator: &Negator) -> Vec<String> {
@@ -192,4 +198,63 @@ fn char_gap(text: &str, a: (usize, usize), b: (usize, usize)) -> Option<usize> {
         return Some(0);
     };
     Some(text[l..r].chars().count())
+}
+
+/// The learned tag model (`config/tags_model.tsv`): one independent logistic column per tag over
+/// the message's characters and character pairs and the tags the rules gave (`r:<tag>`). It adds
+/// the tags real customers describe without the taxonomy's words (鞋底开胶了 → 质量问题); a
+/// tag the rules give is always kept.
+pub(crate) struct TagModel {
+    learned: LinearModel<MAX_TAGS>,
+    /// Key of `r:<tag>` for each column.
+    rule_keys: Vec<u64>,
+}
+
+/// Tags a model may have.
+const MAX_TAGS: usize = 24;
+/// A tag is added at this probability or above.
+const TAG_PROBABILITY: f32 = 0.5;
+
+impl TagModel {
+    pub fn new(cfg: &TextConfig) -> TagModel {
+        let learned = LinearModel::new(&cfg.tags_model);
+        let rule_keys = learned.classes.iter().map(|c| rule_key(c)).collect();
+        TagModel { learned, rule_keys }
+    }
+
+    /// The rules' tags, then the tags the model adds, in the model's column order.
+    pub fn extend(&self, text: &str, mut tags: Vec<String>) -> Vec<String> {
+        if self.learned.is_empty() || text.trim().is_empty() {
+            return tags;
+        }
+        let k = self.learned.classes.len();
+        let mut z = [0f32; MAX_TAGS];
+        z[..k].copy_from_slice(&self.learned.bias);
+        for (c, class) in self.learned.classes.iter().enumerate() {
+            if tags.contains(class) {
+                if let Some(w) = self.learned.get(self.rule_keys[c]) {
+                    (0..k).for_each(|j| z[j] += w[j]);
+                }
+            }
+        }
+        for_each_pair(text, 0, text.len(), true, |o| {
+            if let Some(w) = self.learned.get(o.key) {
+                (0..k).for_each(|j| z[j] += w[j]);
+            }
+        });
+        for (c, class) in self.learned.classes.iter().enumerate() {
+            // sigmoid(z) >= p  <=>  z >= ln(p / (1 - p))
+            if z[c] >= (TAG_PROBABILITY / (1.0 - TAG_PROBABILITY)).ln() && !tags.contains(class) {
+                tags.push(class.clone());
+            }
+        }
+        tags
+    }
+
+    /// What training sees: `r:<tag>` for each tag the rules gave, `c:` characters and pairs.
+    pub fn features(text: &str, rule_tags: &[String]) -> Vec<(String, f64)> {
+        let mut out: Vec<(String, f64)> = rule_tags.iter().map(|t| (format!("r:{t}"), 1.0)).collect();
+        for_each_pair(text, 0, text.len(), true, |o| out.push((feature_name(text, &o), 1.0)));
+        out
+    }
 }

@@ -480,6 +480,42 @@ pub fn intent_model(a: &Analyzer, rows: &[Vec<String>]) -> ModelFile {
     train(&intent_examples(a, rows), INTENTS, &intent_options())
 }
 
+/// Header of `config/tags_model.tsv`.
+pub const TAGS_HEADER: &str =
+    "Learned tag weights (crate voc-text, module tags): one independent logistic column per tag,
+summed over the characters and adjacent character pairs (c:) of a message and the tags the rules of
+config/taxonomy.toml gave (r:<tag>); a tag is added at probability 0.5. Trained on
+crates/voc-text/tests/data/chat_dev_train.tsv by scripts/train-models; do not edit by hand.";
+
+/// The tag model: one binary model per tag of the taxonomy (rows `intent<TAB>sentiment<TAB>tags<TAB>text`,
+/// tags comma-separated or `-`), merged into one file with a column per tag.
+pub fn tags_model(a: &Analyzer, rows: &[Vec<String>]) -> ModelFile {
+    let opt = tags_options();
+    let rows: Vec<&Vec<String>> = rows.iter().filter(|r| r.len() == 4).collect();
+    let features: Vec<Vec<(String, f64)>> = rows.iter().map(|r| a.tag_features(&r[3])).collect();
+    let names = a.tag_names();
+    let mut merged: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut bias = Vec::with_capacity(names.len());
+    for (c, tag) in names.iter().enumerate() {
+        let examples: Vec<Example> = rows
+            .iter()
+            .zip(&features)
+            .map(|(r, f)| Example { features: f.clone(), label: usize::from(r[2].split(',').any(|t| t.trim() == tag)) })
+            .collect();
+        let m = train(&examples, &[tag.as_str()], &opt);
+        bias.push(m.bias[0]);
+        for (n, w) in m.features {
+            merged.entry(n).or_insert_with(|| vec![0.0; names.len()])[c] = w[0];
+        }
+    }
+    ModelFile { classes: names, bias, features: merged.into_iter().collect() }
+}
+
+/// The options the committed tag model is trained with.
+pub fn tags_options() -> TrainOptions {
+    TrainOptions { epochs: 15, learning_rate: 0.05, l2: 1e-5, min_count: 2, prune: 0.1, seed: 20261202 }
+}
+
 /// K-fold cross-validation of the whole `intent` function on rows `intent<TAB>…<TAB>text`.
 pub fn cross_validate_intent(cfg: &TextConfig, rows: &[Vec<String>], k: usize) -> Confusion {
     cross_validate_intent_with(cfg, rows, k, &intent_options())
