@@ -7,11 +7,13 @@
 //!
 //! Measured (2 shared cores, best of 3, ratios within one run): bare cut 900k-930k rows/s.
 //! Rules only (94f8513): `analyze_core` 5.4-5.5x, `analyze` 8.0-8.2x (114k-117k rows/s).
-//! With the learned sentiment and intent models and the wider PII rules (issue 11): sentiment
-//! 5.45x (171k rows/s), intent 3.2x (290k), mask_pii 1.07x (869k), `analyze_core` 13.4x (69k),
-//! `analyze` 16.7x (56k rows/s). The learned part is some 180 lookups a row into two tables of
-//! 1-3 MB (words, characters and character pairs of sentiment; characters and pairs of intent):
-//! memory-bound, ~20% of `analyze` in `perf`. Next: one pass and one table for both models.
+//! With the learned sentiment, intent and tag models and the wider PII rules (issue 11), same
+//! run conditions: sentiment 5.3x (164k rows/s), intent 3.2x (273k), tags 2.0x (430k), mask_pii
+//! 1.1x (760k-870k), `analyze_core` 16.3x (52k), `analyze` 20.7x (41k rows/s; 106k before). The
+//! learned part is some 250 lookups a row into three tables of 1.3-3 MB (words, characters and
+//! character pairs for sentiment; characters and pairs for intent and for tags), ~35 ns an
+//! occurrence with its bookkeeping: memory-bound. Next: one pass and one compact (quantised)
+//! table for the three models.
 //!
 //! The 1.5x target is below the floor this benchmark also prints: the cost of the work any full
 //! analysis must do besides segmenting, before one rule runs. Returning the term list (built in

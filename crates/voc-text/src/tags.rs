@@ -211,7 +211,7 @@ pub(crate) struct TagModel {
 }
 
 /// Tags a model may have.
-const MAX_TAGS: usize = 24;
+const MAX_TAGS: usize = 20;
 /// A tag is added at this probability or above.
 const TAG_PROBABILITY: f32 = 0.5;
 
