@@ -248,21 +248,32 @@ impl ModelFile {
 }
 
 /// A model ready for lookups: feature key -> its weights, inline in one open-addressing table
-/// (one cache line a lookup: a row reads a hundred features, and a second indirection to a
-/// weight array doubled the misses). `W` is the most classes it holds; a model with more is
-/// left empty (its classes are kept, so the caller can tell).
+/// of small slots (a 32-bit fingerprint of the key and the weights quantised to `i8` with one
+/// scale for the model), so the table of a hundred thousand features stays within a megabyte or
+/// two and a lookup is one cache line: a row reads a hundred features, and the lookups are what
+/// the learned analysis costs. `W` is the most classes it holds; a model with more is left empty
+/// (its classes are kept, so the caller can tell).
 pub(crate) struct LinearModel<const W: usize> {
     pub classes: Vec<String>,
     pub bias: Vec<f32>,
-    /// (key, weights); key 0 = empty slot. Linear probing, power-of-two size.
-    slots: Vec<(u64, [f32; W])>,
+    /// (fingerprint, weights / scale); fingerprint 0 = empty slot. Linear probing, power-of-two
+    /// size, indexed by the key's low bits, matched by its high 32.
+    slots: Vec<(u32, [i8; W])>,
+    /// What one step of a quantised weight is worth.
+    scale: f32,
     len: usize,
 }
 
 impl<const W: usize> Default for LinearModel<W> {
     fn default() -> Self {
-        LinearModel { classes: Vec::new(), bias: Vec::new(), slots: Vec::new(), len: 0 }
+        LinearModel { classes: Vec::new(), bias: Vec::new(), slots: Vec::new(), scale: 0.0, len: 0 }
     }
+}
+
+/// The slot fingerprint of a key: its high half, never 0.
+#[inline]
+fn fingerprint(key: u64) -> u32 {
+    ((key >> 32) as u32).max(1)
 }
 
 impl<const W: usize> LinearModel<W> {
@@ -276,8 +287,10 @@ impl<const W: usize> LinearModel<W> {
         if k == 0 || k > W || file.features.is_empty() {
             return m;
         }
-        let size = (file.features.len() * 5 / 4 + 1).next_power_of_two();
-        m.slots = vec![(0, [0.0; W]); size];
+        let max = file.features.iter().flat_map(|(_, ws)| ws.iter()).fold(0f64, |a, w| a.max(w.abs()));
+        m.scale = (max / 127.0).max(f64::MIN_POSITIVE) as f32;
+        let size = (file.features.len() * 3 / 2 + 1).next_power_of_two();
+        m.slots = vec![(0, [0; W]); size];
         for (name, ws) in &file.features {
             let key = match name.split_at(2) {
                 ("w:", w) => word_key(w),
@@ -291,19 +304,19 @@ impl<const W: usize> LinearModel<W> {
                     }
                 }
             };
-            let mut w = [0.0; W];
-            for (slot, &v) in w.iter_mut().zip(ws) {
-                *slot = v as f32;
+            let mut q = [0i8; W];
+            for (slot, &v) in q.iter_mut().zip(ws) {
+                *slot = (v / m.scale as f64).round().clamp(-127.0, 127.0) as i8;
             }
-            let mask = size - 1;
+            let (mask, fp) = (size - 1, fingerprint(key));
             let mut i = key as usize & mask;
-            while m.slots[i].0 != 0 && m.slots[i].0 != key {
+            while m.slots[i].0 != 0 && m.slots[i].0 != fp {
                 i = (i + 1) & mask;
             }
             if m.slots[i].0 == 0 {
                 m.len += 1;
             }
-            m.slots[i] = (key, w);
+            m.slots[i] = (fp, q);
         }
         m
     }
@@ -312,20 +325,24 @@ impl<const W: usize> LinearModel<W> {
         self.len == 0
     }
 
-    /// The weights of a feature, one per class.
+    /// The weights of a feature, one per class (the first `classes.len()` count).
     #[inline]
-    pub fn get(&self, key: u64) -> Option<&[f32]> {
+    pub fn get(&self, key: u64) -> Option<[f32; W]> {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
+        let (mask, fp) = (self.slots.len() - 1, fingerprint(key));
         let mut i = key as usize & mask;
         loop {
-            let (k, w) = &self.slots[i];
-            if *k == key {
-                return Some(&w[..self.classes.len()]);
+            let (f, q) = &self.slots[i];
+            if *f == fp {
+                let mut w = [0f32; W];
+                for (w, &q) in w.iter_mut().zip(q) {
+                    *w = q as f32 * self.scale;
+                }
+                return Some(w);
             }
-            if *k == 0 {
+            if *f == 0 {
                 return None;
             }
             i = (i + 1) & mask;

@@ -320,7 +320,7 @@ impl SentimentModel {
         for_each_feature(text, toks, 0, toks.len(), |o| {
             sum.n += 1;
             if let Some(w) = self.learned.get(o.key) {
-                sum.add(w, cols, o);
+                sum.add(&w, cols, o);
             }
         });
         if sum.n == 0 && rules == 0.0 {
