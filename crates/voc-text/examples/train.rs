@@ -26,6 +26,13 @@ fn data(name: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
 }
 
+/// Writes a model file under the repository root.
+fn write_model(path: &str, model: &voc_text::ModelFile, header: &str) {
+    let out = root().join(path);
+    std::fs::write(&out, model.render(header)).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    println!("{}: {} features", out.display(), model.features.len());
+}
+
 /// Options with `VOC_TRAIN_<FIELD>` overrides, for trying settings without editing the code.
 fn options(mut o: train::TrainOptions) -> train::TrainOptions {
     let get = |k: &str| std::env::var(format!("VOC_TRAIN_{k}")).ok().and_then(|v| v.parse::<f64>().ok());
@@ -55,24 +62,19 @@ fn main() {
         "sentiment" => {
             let reviews = read_tsv(&data("reviews_train.tsv"));
             let chat = read_tsv(&data("chat_dev_train.tsv"));
-            let model = voc_text::train::sentiment_model(&analyzer, &reviews, &chat);
-            let out = root().join("config/sentiment/model.tsv");
-            std::fs::write(&out, model.render(train::SENTIMENT_HEADER)).expect("write the model");
-            println!("{}: {} features", out.display(), model.features.len());
+            write_model(
+                "config/sentiment/model.tsv",
+                &train::sentiment_model(&analyzer, &reviews, &chat),
+                train::SENTIMENT_HEADER,
+            );
         }
         "tags" => {
             let rows = read_tsv(&data("chat_dev_train.tsv"));
-            let model = voc_text::train::tags_model(&analyzer, &rows);
-            let out = root().join("config/tags_model.tsv");
-            std::fs::write(&out, model.render(train::TAGS_HEADER)).expect("write the model");
-            println!("{}: {} features", out.display(), model.features.len());
+            write_model("config/tags_model.tsv", &train::tags_model(&analyzer, &rows), train::TAGS_HEADER);
         }
         "intent" => {
             let rows = read_tsv(&data("chat_dev_train.tsv"));
-            let model = voc_text::train::intent_model(&analyzer, &rows);
-            let out = root().join("config/intent_model.tsv");
-            std::fs::write(&out, model.render(train::INTENT_HEADER)).expect("write the model");
-            println!("{}: {} features", out.display(), model.features.len());
+            write_model("config/intent_model.tsv", &train::intent_model(&analyzer, &rows), train::INTENT_HEADER);
         }
         "cv-sentiment" => {
             let reviews = read_tsv(&data("reviews_train.tsv"));

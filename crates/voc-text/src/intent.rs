@@ -5,7 +5,7 @@
 //! weight x distinct cue words found; the highest score wins, ties to the earlier rule.
 
 use crate::config::TextConfig;
-use crate::learned::{feature_name, for_each_pair, rule_key, LinearModel};
+use crate::learned::{feature_name, for_each_char, rule_key, LinearModel, Strongest};
 use crate::phrases::{Hit, PhraseSetBuilder};
 
 /// The intent of a message and the cue words that decided it.
@@ -81,8 +81,7 @@ impl IntentRules {
             });
         }
         let rule_keys = rules.iter().map(|r| rule_key(&r.intent)).collect();
-        let learned =
-            Some(LinearModel::new(&cfg.intent_model)).filter(|m| m.classes.len() <= MAX_CLASSES).unwrap_or_default();
+        let learned = LinearModel::new(&cfg.intent_model);
         IntentRules { rules, roles, rule_of, rule_keys, learned, containers }
     }
 
@@ -117,20 +116,12 @@ impl IntentRules {
             }
         }
         // The strongest features of each class, kept as we go: one lookup a feature.
-        let mut top = [[(0f32, 0usize, 0usize); EVIDENCE_FEATURES]; MAX_CLASSES];
-        for_each_pair(text, 0, text.len(), true, |o| {
+        let mut top = [Strongest::default(); MAX_CLASSES];
+        for_each_char(text, 0, |o| {
             if let Some(w) = self.learned.get(o.key) {
                 for c in 0..k {
                     scores[c] += w[c];
-                    let t = &mut top[c];
-                    if w[c] > t[EVIDENCE_FEATURES - 1].0 {
-                        let mut at = EVIDENCE_FEATURES - 1;
-                        t[at] = (w[c], o.start, o.end);
-                        while at > 0 && t[at].0 > t[at - 1].0 {
-                            t.swap(at, at - 1);
-                            at -= 1;
-                        }
-                    }
+                    top[c].offer(w[c], o.start, o.end);
                 }
             }
         });
@@ -143,13 +134,7 @@ impl IntentRules {
                 evidence.extend(self.rule_intent(idx as usize, hits).evidence);
             }
         }
-        let mut named: [&str; EVIDENCE_FEATURES] = [""; EVIDENCE_FEATURES];
-        for (i, &(w, start, end)) in top[best].iter().enumerate() {
-            let name = &text[start..end];
-            if w <= 0.0 || named.contains(&name) {
-                continue;
-            }
-            named[i] = name;
+        for (w, name) in top[best].named(text) {
             evidence.push(format!("learned:{name}(+{w:.1})"));
         }
         Intent { label: label.clone(), evidence }
@@ -162,7 +147,7 @@ impl IntentRules {
         let n = self.fired(hits, &mut fired);
         let mut out: Vec<(String, f64)> =
             fired[..n].iter().map(|&(i, d)| (format!("r:{}", self.rules[i as usize].intent), d as f64)).collect();
-        for_each_pair(text, 0, text.len(), true, |o| out.push((feature_name(text, &o), 1.0)));
+        for_each_char(text, 0, |o| out.push((feature_name(text, &o), 1.0)));
         out
     }
 
@@ -275,8 +260,6 @@ impl IntentRules {
 const MAX_FIRED: usize = 32;
 /// Intents a model may have.
 const MAX_CLASSES: usize = 8;
-/// Learned character pairs named in the evidence.
-const EVIDENCE_FEATURES: usize = 3;
 
 /// The first set bit at or after `from`.
 #[inline]

@@ -1,15 +1,16 @@
 //! Linear models learned from labelled text: the sentiment model (`config/sentiment/model.tsv`,
-//! trained on real reviews) and the intent model (`config/intent_model.tsv`, trained on the
-//! chat development set).
+//! trained on real reviews and the chat development set), the intent model
+//! (`config/intent_model.tsv`) and the tag model (`config/tags_model.tsv`), both trained on the
+//! chat development set.
 //!
 //! Linear, because a decision must stay explainable: every weight belongs to a named feature (a
-//! word of the segmentation, `w:质量`, or two adjacent characters of the text, `c:太差`, or a rule
-//! that fired, `r:complaint`), so a score is a sum whose largest terms the evidence can name. It
-//! costs one hash lookup per token and per character pair, no allocation.
+//! word of the segmentation, `w:质量`, a character or two adjacent characters of the text,
+//! `c:差` / `c:太差`, or a rule that fired, `r:complaint`), so a score is a sum whose largest
+//! terms the evidence can name. It costs one table lookup per feature occurrence, no allocation.
 //!
 //! The file format (tab separated, `#` comments): a `classes` line naming the columns, a `bias`
 //! line, then one line per feature with one weight per class. `crates/voc-text/examples/train.rs`
-//! (run by `scripts/train-models`) writes both files from the data under
+//! (run by `scripts/train-models`) writes the three files from the data under
 //! `crates/voc-text/tests/data/`, byte for byte the same on every run.
 
 use std::hash::Hasher;
@@ -22,7 +23,7 @@ use crate::segment::Tok;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Occurrence {
     pub key: u64,
-    /// Byte range in the text (a token, or two characters).
+    /// Byte range in the text (a token, one character or two).
     pub start: usize,
     pub end: usize,
     pub kind: FeatureKind,
@@ -31,16 +32,15 @@ pub(crate) struct Occurrence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FeatureKind {
     Word,
-    /// One character alone.
-    Char,
-    Pair,
+    /// One character, or two adjacent ones.
+    Chars,
 }
 
 impl FeatureKind {
     fn prefix(self) -> &'static str {
         match self {
             FeatureKind::Word => "w:",
-            FeatureKind::Char | FeatureKind::Pair => "c:",
+            FeatureKind::Chars => "c:",
         }
     }
 }
@@ -104,38 +104,70 @@ pub(crate) fn rule_key(label: &str) -> u64 {
     mix(h.finish())
 }
 
-/// Every feature of tokens `toks[from..to]`: their words, then the characters and character
-/// pairs of the bytes they cover.
-pub(crate) fn for_each_feature(text: &str, toks: &[Tok], from: usize, to: usize, mut f: impl FnMut(Occurrence)) {
-    if from >= to {
-        return;
+/// Every feature of a segmented text: its words, then its characters and character pairs.
+pub(crate) fn for_each_feature(text: &str, toks: &[Tok], mut f: impl FnMut(Occurrence)) {
+    for t in toks.iter().filter(|t| t.is_term()) {
+        f(Occurrence { key: word_key(t.text), start: t.start, end: t.end, kind: FeatureKind::Word });
     }
-    for t in &toks[from..to] {
-        if t.is_term() {
-            f(Occurrence { key: word_key(t.text), start: t.start, end: t.end, kind: FeatureKind::Word });
-        }
+    if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
+        for_each_char(&text[..last.end], first.start, f);
     }
-    for_each_pair(text, toks[from].start, toks[to - 1].end, true, f);
 }
 
-/// Every pair of adjacent letters or digits in `text[lo..hi]`, and with `singles` every such
-/// character alone (key `pair_key(c, '\0')`, name `c:x`).
+/// Every letter or digit of `text[from..]` alone (key `pair_key(c, '\0')`, name `c:x`), and every
+/// pair of adjacent ones.
 #[inline]
-pub(crate) fn for_each_pair(text: &str, lo: usize, hi: usize, singles: bool, mut f: impl FnMut(Occurrence)) {
+pub(crate) fn for_each_char(text: &str, from: usize, mut f: impl FnMut(Occurrence)) {
     let mut prev: Option<(usize, char)> = None;
-    for (i, c) in text[lo..hi].char_indices() {
-        let at = lo + i;
+    for (i, c) in text[from..].char_indices() {
+        let at = from + i;
         if pairs_with(c) {
-            if singles {
-                f(Occurrence { key: pair_key(c, '\0'), start: at, end: at + c.len_utf8(), kind: FeatureKind::Char });
-            }
+            f(Occurrence { key: pair_key(c, '\0'), start: at, end: at + c.len_utf8(), kind: FeatureKind::Chars });
             if let Some((p, pc)) = prev {
-                f(Occurrence { key: pair_key(pc, c), start: p, end: at + c.len_utf8(), kind: FeatureKind::Pair });
+                f(Occurrence { key: pair_key(pc, c), start: p, end: at + c.len_utf8(), kind: FeatureKind::Chars });
             }
             prev = Some((at, c));
         } else {
             prev = None;
         }
+    }
+}
+
+/// The strongest few occurrences offered, strongest first: what the evidence names.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Strongest {
+    /// (weight, start, end); weight 0 = unused.
+    items: [(f32, usize, usize); EVIDENCE_FEATURES],
+}
+
+/// How many learned features an evidence list names.
+pub(crate) const EVIDENCE_FEATURES: usize = 3;
+
+impl Strongest {
+    /// Keeps the occurrence at `start..end` if `w` is above the weakest kept (and above 0).
+    #[inline]
+    pub fn offer(&mut self, w: f32, start: usize, end: usize) {
+        let t = &mut self.items;
+        if w > t[EVIDENCE_FEATURES - 1].0 {
+            let mut at = EVIDENCE_FEATURES - 1;
+            t[at] = (w, start, end);
+            while at > 0 && t[at].0 > t[at - 1].0 {
+                t.swap(at, at - 1);
+                at -= 1;
+            }
+        }
+    }
+
+    /// The kept occurrences as (weight, text), strongest first, each text once.
+    pub fn named<'t>(&self, text: &'t str) -> Vec<(f32, &'t str)> {
+        let mut out: Vec<(f32, &str)> = Vec::with_capacity(EVIDENCE_FEATURES);
+        for &(w, start, end) in &self.items {
+            let name = &text[start..end];
+            if w > 0.0 && !out.iter().any(|o| o.1 == name) {
+                out.push((w, name));
+            }
+        }
+        out
     }
 }
 

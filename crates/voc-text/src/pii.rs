@@ -422,11 +422,7 @@ impl PiiScanner {
     fn handles(&self, re: &Regex, kind: &str, text: &str, found: &mut Vec<Found>) {
         for c in re.captures_iter(text) {
             let Some(id) = c.name("id") else { continue };
-            let first = id.as_str().chars().next().map_or(0, char::len_utf8);
-            found.push(Found {
-                m: pii(kind, id.start(), id.end()),
-                edits: vec![(id.start() + first, id.end(), Edit::Stars)],
-            });
+            found.push(keep_first(text, kind, id.start(), id.end()));
         }
     }
 
@@ -435,8 +431,7 @@ impl PiiScanner {
         for m in self.name_cues.find_iter(text) {
             let strong = m.pattern().as_usize() < NAME_CUES_STRONG.len();
             if let Some((start, end)) = self.name_at(text, m.end(), strong) {
-                let first = text[start..].chars().next().map_or(0, char::len_utf8);
-                found.push(Found { m: pii("name", start, end), edits: vec![(start + first, end, Edit::Stars)] });
+                found.push(keep_first(text, "name", start, end));
             }
         }
     }
@@ -466,14 +461,9 @@ impl PiiScanner {
                 continue;
             }
             let run = &text[run_start..end];
-            let n = run.chars().count();
-            let compound = COMPOUND_SURNAMES.iter().any(|s| run.starts_with(s));
-            let ok_len = if compound { (3..=4).contains(&n) } else { (2..=3).contains(&n) };
-            let surname = compound || run.chars().next().is_some_and(|c| self.surnames.contains(c));
-            if ok_len && surname && !NOT_NAMES.iter().any(|w| run.starts_with(w)) {
-                let first = run.chars().next().map_or(0, char::len_utf8);
-                found
-                    .push(Found { m: pii("name", run_start, end), edits: vec![(run_start + first, end, Edit::Stars)] });
+            let fits = |compound| name_chars(compound).contains(&run.chars().count());
+            if !is_common_word(run) && self.surname(run).is_some_and(fits) {
+                found.push(keep_first(text, "name", run_start, end));
             }
         }
     }
@@ -490,16 +480,17 @@ impl PiiScanner {
             break;
         }
         let rest = &text[start..];
-        if NOT_NAMES.iter().any(|w| rest.starts_with(w)) {
+        if is_common_word(rest) {
             return None;
         }
-        let compound = COMPOUND_SURNAMES.iter().any(|s| rest.starts_with(s));
         let first = rest.chars().next()?;
-        let known = compound || self.surnames.contains(first);
-        if !known && (!strong || self.name_stops.contains(first)) {
+        let surname = self.surname(rest);
+        if surname.is_none() && (!strong || self.name_stops.contains(first)) {
             return None;
         }
-        let max = if compound { 4 } else { 3 };
+        let compound = surname == Some(true);
+        let chars = name_chars(compound);
+        let max = *chars.end();
         let mut end = start;
         let mut n = 0;
         for c in rest.chars() {
@@ -510,8 +501,16 @@ impl PiiScanner {
             end += c.len_utf8();
             n += 1;
         }
-        let min = if compound { 3 } else { 2 };
-        (n >= min).then_some((start, end))
+        (n >= *chars.start()).then_some((start, end))
+    }
+
+    /// Whether `s` starts with a known surname: `Some(true)` a two-character one (欧阳),
+    /// `Some(false)` a single one, `None` neither.
+    fn surname(&self, s: &str) -> Option<bool> {
+        if COMPOUND_SURNAMES.iter().any(|c| s.starts_with(c)) {
+            return Some(true);
+        }
+        s.chars().next().filter(|&c| self.surnames.contains(c)).map(|_| false)
     }
 
     fn classify_chain(&self, text: &str, chain: &Chain, found: &mut Vec<Found>) {
@@ -549,6 +548,26 @@ impl PiiScanner {
             }
         }
     }
+}
+
+/// How many characters a name has, surname included.
+fn name_chars(compound_surname: bool) -> std::ops::RangeInclusive<usize> {
+    if compound_surname {
+        3..=4
+    } else {
+        2..=3
+    }
+}
+
+/// `s` starts with a common word that starts like a name (马上, 周末, 老客户 …).
+fn is_common_word(s: &str) -> bool {
+    NOT_NAMES.iter().any(|w| s.starts_with(w))
+}
+
+/// A match masked but for its first character (a name's surname, an id's first letter).
+fn keep_first(text: &str, kind: &str, start: usize, end: usize) -> Found {
+    let first = text[start..].chars().next().map_or(0, char::len_utf8);
+    Found { m: pii(kind, start, end), edits: vec![(start + first, end, Edit::Stars)] }
 }
 
 fn char_set(chars: &str) -> CharSet {

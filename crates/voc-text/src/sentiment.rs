@@ -11,7 +11,7 @@
 
 use crate::config::TextConfig;
 use crate::hash::{Bloom, CharSet, FxMap};
-use crate::learned::{feature_name, for_each_feature, rule_key, LinearModel, Occurrence};
+use crate::learned::{feature_name, for_each_feature, rule_key, LinearModel, Occurrence, Strongest};
 use crate::phrases::{Hit, PhraseSetBuilder};
 use crate::segment::{Kind, Tok};
 
@@ -137,9 +137,7 @@ impl SentimentModel {
         let learned = LinearModel::new(&cfg.sentiment_model);
         let col = |name: &str| learned.classes.iter().position(|c| c == name);
         let columns = match (col("negative"), col("neutral"), col("positive")) {
-            (Some(n), Some(z), Some(p)) if !learned.is_empty() && learned.classes.len() <= MAX_CLASSES => {
-                Some([n, z, p])
-            }
+            (Some(n), Some(z), Some(p)) if !learned.is_empty() => Some([n, z, p]),
             _ => None,
         };
         SentimentModel {
@@ -317,7 +315,7 @@ impl SentimentModel {
     ) -> (f64, &'static str) {
         let mut sum = LearnedSum::default();
         let k = self.learned.classes.len();
-        for_each_feature(text, toks, 0, toks.len(), |o| {
+        for_each_feature(text, toks, |o| {
             sum.n += 1;
             if let Some(w) = self.learned.get(o.key) {
                 sum.add(&w, cols, o);
@@ -368,7 +366,7 @@ impl SentimentModel {
     /// characters and character pairs, each occurrence valued 1/√n) and the rules' total.
     pub fn features(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> (Vec<(String, f64)>, f64) {
         let mut out = Vec::new();
-        for_each_feature(text, toks, 0, toks.len(), |o| out.push((feature_name(text, &o), 1.0)));
+        for_each_feature(text, toks, |o| out.push((feature_name(text, &o), 1.0)));
         let n = out.len();
         let v = 1.0 / (n.max(1) as f64).sqrt();
         out.iter_mut().for_each(|f| f.1 = v);
@@ -632,14 +630,12 @@ struct LearnedSum {
     /// Feature occurrences read (known to the model or not).
     n: u32,
     /// The largest pushes towards positive and towards negative (positive − negative weight).
-    up: [(f32, Option<Occurrence>); EVIDENCE_FEATURES],
-    down: [(f32, Option<Occurrence>); EVIDENCE_FEATURES],
+    up: Strongest,
+    down: Strongest,
 }
 
 /// Classes a sentiment model has: negative, neutral, positive.
 const MAX_CLASSES: usize = 3;
-/// How many learned features the evidence names on the side that decided.
-const EVIDENCE_FEATURES: usize = 3;
 
 impl LearnedSum {
     #[inline]
@@ -649,15 +645,7 @@ impl LearnedSum {
         }
         let push = ws[cols[2]] - ws[cols[0]];
         let side = if push > 0.0 { &mut self.up } else { &mut self.down };
-        let a = push.abs();
-        if a > side[EVIDENCE_FEATURES - 1].0 {
-            let mut at = EVIDENCE_FEATURES - 1;
-            side[at] = (a, Some(o));
-            while at > 0 && side[at].0 > side[at - 1].0 {
-                side.swap(at, at - 1);
-                at -= 1;
-            }
-        }
+        side.offer(push.abs(), o.start, o.end);
     }
 
     /// `learned:太差(-1.2)` for the features that pushed towards the label (the weight of
@@ -668,19 +656,12 @@ impl LearnedSum {
             "negative" => (&self.down, -1.0),
             _ => return,
         };
-        let mut named: [&str; EVIDENCE_FEATURES] = [""; EVIDENCE_FEATURES];
-        for (i, (w, o)) in side.iter().enumerate() {
-            let Some(o) = o else { break };
-            let name = &text[o.start..o.end];
-            if named.contains(&name) {
-                continue;
-            }
-            named[i] = name;
+        for (w, name) in side.named(text) {
             let mut e = String::with_capacity(name.len() + 16);
             e.push_str("learned:");
             e.push_str(name);
             e.push('(');
-            push_signed_tenths(&mut e, sign * (*w * norm) as f64);
+            push_signed_tenths(&mut e, sign * (w * norm) as f64);
             e.push(')');
             out.push(e);
         }

@@ -6,7 +6,7 @@
 //! [`crate::negation`]). `near` distances are in characters, counted between the two phrases.
 
 use crate::config::TextConfig;
-use crate::learned::{feature_name, for_each_pair, rule_key, LinearModel};
+use crate::learned::{feature_name, for_each_char, rule_key, LinearModel};
 use crate::negation::Negator;
 use crate::phrases::{Hit, PhraseSetBuilder};
 
@@ -237,14 +237,15 @@ impl TagModel {
                 }
             }
         }
-        for_each_pair(text, 0, text.len(), true, |o| {
+        for_each_char(text, 0, |o| {
             if let Some(w) = self.learned.get(o.key) {
                 (0..k).for_each(|j| z[j] += w[j]);
             }
         });
+        // sigmoid(z) >= p  <=>  z >= ln(p / (1 - p))
+        let cut = (TAG_PROBABILITY / (1.0 - TAG_PROBABILITY)).ln();
         for (c, class) in self.learned.classes.iter().enumerate() {
-            // sigmoid(z) >= p  <=>  z >= ln(p / (1 - p))
-            if z[c] >= (TAG_PROBABILITY / (1.0 - TAG_PROBABILITY)).ln() && !tags.contains(class) {
+            if z[c] >= cut && !tags.contains(class) {
                 tags.push(class.clone());
             }
         }
@@ -254,7 +255,7 @@ impl TagModel {
     /// What training sees: `r:<tag>` for each tag the rules gave, `c:` characters and pairs.
     pub fn features(text: &str, rule_tags: &[String]) -> Vec<(String, f64)> {
         let mut out: Vec<(String, f64)> = rule_tags.iter().map(|t| (format!("r:{t}"), 1.0)).collect();
-        for_each_pair(text, 0, text.len(), true, |o| out.push((feature_name(text, &o), 1.0)));
+        for_each_char(text, 0, |o| out.push((feature_name(text, &o), 1.0)));
         out
     }
 }

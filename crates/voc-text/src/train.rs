@@ -86,13 +86,7 @@ pub fn train(examples: &[Example], classes: &[&str], opt: &TrainOptions) -> Mode
     let mut z = vec![0.0f64; k];
     let mut grad = vec![0.0f64; k];
     for _ in 0..opt.epochs {
-        // Fisher-Yates with xorshift64: the same order on every machine.
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut rng);
         for &i in &order {
             let ex = &data[i];
             z.copy_from_slice(&b);
@@ -159,16 +153,20 @@ pub fn read_tsv(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Fisher-Yates with xorshift64 from state `rng` (never 0): the same order on every machine.
+fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(i, (*rng % (i as u64 + 1)) as usize);
+    }
+}
+
 /// The fold (0..folds) of example `i` of `n`: a seeded shuffle cut into equal parts.
 pub fn folds(n: usize, folds: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = seed | 1;
-    for i in (1..n).rev() {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        order.swap(i, (rng % (i as u64 + 1)) as usize);
-    }
+    shuffle(&mut order, &mut (seed | 1));
     let mut fold = vec![0; n];
     for (pos, &i) in order.iter().enumerate() {
         fold[i] = pos * folds / n.max(1);
@@ -357,10 +355,8 @@ pub fn cross_validate_sentiment_with(
         let mut fold_cfg = cfg.clone();
         fold_cfg.sentiment_model = train_sentiment(&train_r, &ce.iter().collect::<Vec<_>>(), opt);
         let a = Analyzer::new(&fold_cfg).expect("config compiles");
-        for (r, _) in reviews.iter().zip(&rf).filter(|(_, &g)| g == f) {
-            let want = if r[0] == "pos" || r[0] == "positive" { "positive" } else { "negative" };
-            let got = a.sentiment(&r[1]);
-            cv.reviews.add(want, got.label);
+        for ((r, e), _) in reviews.iter().zip(&re).zip(&rf).filter(|(_, &g)| g == f) {
+            cv.reviews.add(SENTIMENTS[e.label], a.sentiment(&r[1]).label);
         }
         if chat.is_empty() {
             continue;
@@ -370,11 +366,7 @@ pub fn cross_validate_sentiment_with(
         fold_cfg.sentiment_model = train_sentiment(&re.iter().collect::<Vec<_>>(), &train_c, opt);
         let a = Analyzer::new(&fold_cfg).expect("config compiles");
         for (r, _) in chat.iter().zip(&cf).filter(|(_, &g)| g == f) {
-            let got = a.sentiment(&r[3]);
-            if std::env::var_os("VOC_TRAIN_MISSES").is_some() && got.label != r[1] {
-                eprintln!("MISS\t{}\t{}\t{:.2}\t{}\t{:?}", r[1], got.label, got.score, r[3], got.evidence);
-            }
-            cv.chat.add(&r[1], got.label);
+            cv.chat.add(&r[1], a.sentiment(&r[3]).label);
         }
     }
     cv
@@ -466,18 +458,16 @@ pub fn evaluate_pii(a: &Analyzer, rows: &[Vec<String>]) -> PiiReport {
 /// The intents, in the order of the model's columns.
 pub const INTENTS: &[&str] = &["presale", "aftersale", "logistics", "refund_return", "complaint", "chitchat", "other"];
 
-/// Intent examples from rows `intent<TAB>…<TAB>text` (the text is the last cell).
-fn intent_examples(a: &Analyzer, rows: &[Vec<String>]) -> Vec<Example> {
-    rows.iter()
-        .filter_map(|r| {
-            let label = INTENTS.iter().position(|i| *i == r[0])?;
-            Some(Example { features: a.intent_features(r.last()?), label })
-        })
-        .collect()
+/// The intent example of a row `intent<TAB>…<TAB>text` (the text is the last cell), if its
+/// intent is one of [`INTENTS`].
+fn intent_example(a: &Analyzer, row: &[String]) -> Option<Example> {
+    let label = INTENTS.iter().position(|i| *i == row[0])?;
+    Some(Example { features: a.intent_features(row.last()?), label })
 }
 
 pub fn intent_model(a: &Analyzer, rows: &[Vec<String>]) -> ModelFile {
-    train(&intent_examples(a, rows), INTENTS, &intent_options())
+    let examples: Vec<Example> = rows.iter().filter_map(|r| intent_example(a, r)).collect();
+    train(&examples, INTENTS, &intent_options())
 }
 
 /// Header of `config/tags_model.tsv`.
@@ -523,8 +513,8 @@ pub fn cross_validate_intent(cfg: &TextConfig, rows: &[Vec<String>], k: usize) -
 
 pub fn cross_validate_intent_with(cfg: &TextConfig, rows: &[Vec<String>], k: usize, opt: &TrainOptions) -> Confusion {
     let base = Analyzer::new(cfg).expect("config compiles");
-    let rows: Vec<&Vec<String>> = rows.iter().filter(|r| INTENTS.contains(&r[0].as_str())).collect();
-    let examples = intent_examples(&base, &rows.iter().map(|r| (*r).clone()).collect::<Vec<_>>());
+    let (rows, examples): (Vec<&Vec<String>>, Vec<Example>) =
+        rows.iter().filter_map(|r| Some((r, intent_example(&base, r)?))).unzip();
     let fold = folds(examples.len(), k, opt.seed);
     let mut confusion = Confusion::default();
     for f in 0..k {
