@@ -5,7 +5,7 @@
 //! weight x distinct cue words found; the highest score wins, ties to the earlier rule.
 
 use crate::config::TextConfig;
-use crate::learned::{feature_name, for_each_char, rule_key, LinearModel, Strongest};
+use crate::learned::{feature_name, for_each_char, rule_key, Learned, Reading};
 use crate::phrases::{Hit, PhraseSetBuilder};
 
 /// The intent of a message and the cue words that decided it.
@@ -34,8 +34,6 @@ pub(crate) struct IntentRules {
     rule_of: Vec<u16>,
     /// Rule index -> the key of its learned feature (`r:<intent>`).
     rule_keys: Vec<u64>,
-    /// The learned model (`config/intent_model.tsv`); empty = rules alone.
-    learned: LinearModel<MAX_CLASSES>,
     /// Global word index -> the other words of its rule that contain it (退款 in 仅退款): found
     /// with one of them it is not a second cue.
     containers: Vec<Vec<u32>>,
@@ -81,8 +79,7 @@ impl IntentRules {
             });
         }
         let rule_keys = rules.iter().map(|r| rule_key(&r.intent)).collect();
-        let learned = LinearModel::new(&cfg.intent_model);
-        IntentRules { rules, roles, rule_of, rule_keys, learned, containers }
+        IntentRules { rules, roles, rule_of, rule_keys, containers }
     }
 
     fn roles_of(&self, h: &Hit) -> &[u32] {
@@ -90,12 +87,14 @@ impl IntentRules {
     }
 
     /// The intent of a message: the learned model over its character pairs and the rules that
-    /// fired; without a model, the rules alone (highest weight x distinct cues).
-    pub fn classify(&self, text: &str, hits: &[Hit]) -> Intent {
+    /// fired; without a model, the rules alone (highest weight x distinct cues). The model is the
+    /// intent part of `learned` (`config/intent_model.tsv`), `reading` what it read in `text`.
+    pub fn classify(&self, text: &str, hits: &[Hit], (learned, reading): (&Learned, &Reading)) -> Intent {
         let mut fired = [(0u16, 0u16); MAX_FIRED];
         let n = self.fired(hits, &mut fired);
         let fired = &fired[..n];
-        if self.learned.is_empty() {
+        let part = &learned.intent;
+        if part.is_empty() {
             // Highest score; ties to the earlier rule.
             let best =
                 fired.iter().max_by(|a, b| self.rule_score(a).total_cmp(&self.rule_score(b)).then(b.0.cmp(&a.0)));
@@ -107,26 +106,18 @@ impl IntentRules {
         if text.trim().is_empty() {
             return other(); // nothing said
         }
-        let k = self.learned.classes.len();
-        let mut scores = [0f32; MAX_CLASSES];
-        scores[..k].copy_from_slice(&self.learned.bias);
+        let k = part.classes.len();
+        let mut scores = learned.sums(part, reading);
+        for (s, b) in scores.iter_mut().zip(&part.bias) {
+            *s += b;
+        }
         for &(idx, distinct) in fired {
-            if let Some(w) = self.learned.get(self.rule_keys[idx as usize]) {
+            if let Some(w) = learned.get(part, self.rule_keys[idx as usize]) {
                 (0..k).for_each(|c| scores[c] += w[c] * distinct as f32);
             }
         }
-        // The strongest features of each class, kept as we go: one lookup a feature.
-        let mut top = [Strongest::default(); MAX_CLASSES];
-        for_each_char(text, 0, |o| {
-            if let Some(w) = self.learned.get(o.key) {
-                for c in 0..k {
-                    scores[c] += w[c];
-                    top[c].offer(w[c], o.start, o.end);
-                }
-            }
-        });
         let best = (0..k).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a))).unwrap_or(0);
-        let label = &self.learned.classes[best];
+        let label = &part.classes[best];
         // Evidence: the cue words of the rules of that intent, then the characters that weigh most for it.
         let mut evidence = Vec::new();
         for &(idx, _) in fired {
@@ -134,7 +125,7 @@ impl IntentRules {
                 evidence.extend(self.rule_intent(idx as usize, hits).evidence);
             }
         }
-        for (w, name) in top[best].named(text) {
+        for (w, name) in learned.strongest(part, reading, best, None).named(text) {
             evidence.push(format!("learned:{name}(+{w:.1})"));
         }
         Intent { label: label.clone(), evidence }
@@ -258,8 +249,6 @@ impl IntentRules {
 
 /// Rules that can fire in one message (one per intent in the shipped file).
 const MAX_FIRED: usize = 32;
-/// Intents a model may have.
-const MAX_CLASSES: usize = 8;
 
 /// The first set bit at or after `from`.
 #[inline]

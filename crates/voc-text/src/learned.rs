@@ -60,12 +60,27 @@ pub(crate) fn norm(c: char) -> char {
 
 /// A character that can be half of a pair feature: a letter or digit of any script.
 #[inline]
-fn pairs_with(c: char) -> bool {
+pub(crate) fn pairs_with(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    // CJK first: nearly every character, and `is_alphanumeric` takes a slow table walk for it.
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') || ('０'..='９').contains(&c) || c.is_alphanumeric()
+    // CJK first: nearly every character, and `is_alphanumeric` takes a slow table walk for it;
+    // then the punctuation, symbols and emoji customers type between them, none a letter or digit.
+    if matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') {
+        return true;
+    }
+    if matches!(
+        c,
+        '\u{2000}'..='\u{206F}'
+            | '\u{3000}'..='\u{3004}'
+            | '\u{3008}'..='\u{3020}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{1F300}'..='\u{1FAFF}'
+    ) {
+        return false;
+    }
+    c.is_alphanumeric()
 }
 
 /// The murmur3 finaliser: every bit of the key depends on every bit of the input. FxHash ends in
@@ -279,28 +294,71 @@ impl ModelFile {
     }
 }
 
-/// A model ready for lookups: feature key -> its weights, inline in one open-addressing table
-/// of small slots (a 32-bit fingerprint of the key and the weights quantised to `i8` with one
-/// scale for the model), so the table of a hundred thousand features stays within a megabyte or
-/// two and a lookup is one cache line: a row reads a hundred features, and the lookups are what
-/// the learned analysis costs. `W` is the most classes it holds; a model with more is left empty
-/// (its classes are kept, so the caller can tell).
-pub(crate) struct LinearModel<const W: usize> {
-    pub classes: Vec<String>,
-    pub bias: Vec<f32>,
-    /// (fingerprint, weights / scale); fingerprint 0 = empty slot. Linear probing, power-of-two
-    /// size, indexed by the key's low bits, matched by its high 32.
-    slots: Vec<(u32, [i8; W])>,
-    /// What one step of a quantised weight is worth.
-    scale: f32,
-    len: usize,
+/// The three learned models in one table ready for lookups: feature key -> the weights of every
+/// model, side by side in one 32-byte slot (a 32-bit fingerprint of the key and [`LANES`] weights
+/// quantised to `i8`: sentiment's 3 columns, intent's, then the tags'). A text's features are
+/// found once ([`Learned::read`]): one key and one lookup an occurrence serve all three models,
+/// and the weights are summed as integers, every lane at once. The evidence is picked afterwards,
+/// only for the class that won, from the occurrences the table knew.
+///
+/// A model whose columns do not fit its lanes (intent over [`MAX_INTENTS`], tags over what is
+/// left, sentiment not exactly negative/neutral/positive is the caller's check) is left empty;
+/// its classes are kept, so the caller can tell.
+pub(crate) struct Learned {
+    /// Open addressing, linear probing, power-of-two size, indexed by the key's low bits and
+    /// matched by its high 32; fingerprint 0 = empty slot.
+    slots: Vec<Slot>,
+    pub sentiment: Part,
+    pub intent: Part,
+    pub tags: Part,
 }
 
-impl<const W: usize> Default for LinearModel<W> {
-    fn default() -> Self {
-        LinearModel { classes: Vec::new(), bias: Vec::new(), slots: Vec::new(), scale: 0.0, len: 0 }
+/// Weights a slot holds: 3 for sentiment, up to [`MAX_INTENTS`] for intent, the rest for tags.
+pub(crate) const LANES: usize = 28;
+/// The most classes an intent model may have.
+pub(crate) const MAX_INTENTS: usize = 8;
+/// The most columns any model may have (the size of the score arrays handed out).
+pub(crate) const MAX_COLUMNS: usize = LANES - 3;
+
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Slot {
+    fp: u32,
+    w: [i8; LANES],
+}
+
+/// One model's place in the joint table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Part {
+    pub classes: Vec<String>,
+    pub bias: Vec<f32>,
+    /// Its first lane.
+    first: usize,
+    /// What one step of a quantised weight is worth (one scale a model).
+    scale: f32,
+    loaded: bool,
+}
+
+impl Part {
+    /// No weights: the model was missing, empty or did not fit.
+    pub fn is_empty(&self) -> bool {
+        !self.loaded
     }
 }
+
+/// What the learned models read in one text: the sums of every lane over its feature
+/// occurrences, how many occurrences there were, and where the known ones lie.
+pub(crate) struct Reading {
+    acc: [i32; LANES],
+    /// Feature occurrences read (known to the table or not).
+    pub n: u32,
+    /// (slot, start, end) of each occurrence the table knows, in text order.
+    found: Vec<(u32, u32, u32)>,
+}
+
+/// The table is at most LOAD_NUM / LOAD_DEN full.
+const LOAD_NUM: usize = 3;
+const LOAD_DEN: usize = 4;
 
 /// The slot fingerprint of a key: its high half, never 0.
 #[inline]
@@ -308,77 +366,167 @@ fn fingerprint(key: u64) -> u32 {
     ((key >> 32) as u32).max(1)
 }
 
-impl<const W: usize> LinearModel<W> {
-    pub fn new(file: &ModelFile) -> LinearModel<W> {
-        let k = file.classes.len();
-        let mut m = LinearModel {
-            classes: file.classes.clone(),
-            bias: file.bias.iter().map(|&b| b as f32).collect(),
-            ..LinearModel::default()
-        };
-        if k == 0 || k > W || file.features.is_empty() {
-            return m;
+/// The key a model file's feature name stands for, if it can occur at all.
+fn name_key(name: &str) -> Option<u64> {
+    match name.split_at(2) {
+        ("w:", w) => Some(word_key(w)),
+        ("r:", r) => Some(rule_key(r)),
+        (_, pair) => {
+            let mut cs = pair.chars();
+            match (cs.next(), cs.next(), cs.next()) {
+                (Some(a), Some(b), None) => Some(pair_key(a, b)),
+                (Some(a), None, None) => Some(pair_key(a, '\0')),
+                _ => None, // not one or two characters: can never occur
+            }
         }
-        let max = file.features.iter().flat_map(|(_, ws)| ws.iter()).fold(0f64, |a, w| a.max(w.abs()));
-        m.scale = (max / 127.0).max(f64::MIN_POSITIVE) as f32;
-        let size = (file.features.len() * 3 / 2 + 1).next_power_of_two();
-        m.slots = vec![(0, [0; W]); size];
-        for (name, ws) in &file.features {
-            let key = match name.split_at(2) {
-                ("w:", w) => word_key(w),
-                ("r:", r) => rule_key(r),
-                (_, pair) => {
-                    let mut cs = pair.chars();
-                    match (cs.next(), cs.next(), cs.next()) {
-                        (Some(a), Some(b), None) => pair_key(a, b),
-                        (Some(a), None, None) => pair_key(a, '\0'),
-                        _ => continue, // not one or two characters: can never occur
-                    }
+    }
+}
+
+impl Learned {
+    /// The joint table of the sentiment model (words, characters, rules), the intent model and the
+    /// tag model (characters and rules: their `w:` features are not read, so that intent and tags
+    /// come out the same with or without a segmentation).
+    pub fn new(sentiment: &ModelFile, intent: &ModelFile, tags: &ModelFile) -> Learned {
+        let mut parts = [Part::default(), Part::default(), Part::default()];
+        let limits = [3, MAX_INTENTS, LANES];
+        let mut first = 0;
+        for ((part, file), limit) in parts.iter_mut().zip([sentiment, intent, tags]).zip(limits) {
+            let k = file.classes.len();
+            part.classes = file.classes.clone();
+            part.bias = file.bias.iter().map(|&b| b as f32).collect();
+            if k == 0 || k > limit || first + k > LANES || file.features.is_empty() {
+                continue;
+            }
+            let max = file.features.iter().flat_map(|(_, ws)| ws.iter()).fold(0f64, |a, w| a.max(w.abs()));
+            part.scale = (max / 127.0).max(f64::MIN_POSITIVE) as f32;
+            part.first = first;
+            part.loaded = true;
+            first += k;
+        }
+        let files = [sentiment, intent, tags];
+        let mut keys: Vec<u64> = files
+            .iter()
+            .zip(&parts)
+            .filter(|(_, p)| p.loaded)
+            .flat_map(|(f, _)| f.features.iter().filter_map(|(name, _)| name_key(name)))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let size = (keys.len() * LOAD_DEN / LOAD_NUM + 1).next_power_of_two();
+        let mut slots = vec![Slot { fp: 0, w: [0; LANES] }; if keys.is_empty() { 0 } else { size }];
+        for (i, (file, part)) in files.iter().zip(&parts).enumerate() {
+            if !part.loaded {
+                continue;
+            }
+            for (name, ws) in &file.features {
+                if i > 0 && name.starts_with("w:") {
+                    continue;
                 }
-            };
-            let mut q = [0i8; W];
-            for (slot, &v) in q.iter_mut().zip(ws) {
-                *slot = (v / m.scale as f64).round().clamp(-127.0, 127.0) as i8;
+                let Some(key) = name_key(name) else { continue };
+                let at = probe(&slots, key).unwrap_or_else(|empty| {
+                    slots[empty].fp = fingerprint(key);
+                    empty
+                });
+                for (c, &v) in ws.iter().enumerate() {
+                    slots[at].w[part.first + c] = (v / part.scale as f64).round().clamp(-127.0, 127.0) as i8;
+                }
             }
-            let (mask, fp) = (size - 1, fingerprint(key));
-            let mut i = key as usize & mask;
-            while m.slots[i].0 != 0 && m.slots[i].0 != fp {
-                i = (i + 1) & mask;
-            }
-            if m.slots[i].0 == 0 {
-                m.len += 1;
-            }
-            m.slots[i] = (fp, q);
         }
-        m
+        let [sentiment, intent, tags] = parts;
+        Learned { slots, sentiment, intent, tags }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The weights of a feature, one per class (the first `classes.len()` count).
-    #[inline]
-    pub fn get(&self, key: u64) -> Option<[f32; W]> {
+    /// Reads the features of `text`: with its tokens, the words and the characters (what
+    /// sentiment reads), without, the characters alone (all intent and tags read).
+    pub fn read(&self, text: &str, toks: Option<&[Tok]>) -> Reading {
+        let mut r = Reading { acc: [0; LANES], n: 0, found: Vec::new() };
         if self.slots.is_empty() {
+            return r;
+        }
+        r.found.reserve(text.len() / 2);
+        let mut add = |o: Occurrence| {
+            r.n += 1;
+            if let Ok(at) = probe(&self.slots, o.key) {
+                let w = &self.slots[at].w;
+                for (a, &w) in r.acc.iter_mut().zip(w) {
+                    *a += w as i32;
+                }
+                r.found.push((at as u32, o.start as u32, o.end as u32));
+            }
+        };
+        match toks {
+            Some(toks) => for_each_feature(text, toks, &mut add),
+            None => for_each_char(text, 0, &mut add),
+        }
+        r
+    }
+
+    /// The weights of one feature for one model, one per class.
+    #[inline]
+    pub fn get(&self, part: &Part, key: u64) -> Option<[f32; MAX_COLUMNS]> {
+        if !part.loaded {
             return None;
         }
-        let (mask, fp) = (self.slots.len() - 1, fingerprint(key));
-        let mut i = key as usize & mask;
-        loop {
-            let (f, q) = &self.slots[i];
-            if *f == fp {
-                let mut w = [0f32; W];
-                for (w, &q) in w.iter_mut().zip(q) {
-                    *w = q as f32 * self.scale;
-                }
-                return Some(w);
-            }
-            if *f == 0 {
-                return None;
-            }
-            i = (i + 1) & mask;
+        let at = probe(&self.slots, key).ok()?;
+        Some(part.weights(&self.slots[at]))
+    }
+
+    /// The sums of one model's weights over the text's feature occurrences, one per class.
+    pub fn sums(&self, part: &Part, r: &Reading) -> [f32; MAX_COLUMNS] {
+        let mut z = [0f32; MAX_COLUMNS];
+        for (c, z) in z.iter_mut().enumerate().take(part.classes.len()) {
+            *z = r.acc[part.first + c] as f32 * part.scale;
         }
+        z
+    }
+
+    /// The occurrences that weigh most for one model: by the weight of its class `plus`, less
+    /// that of `minus` if given.
+    pub fn strongest(&self, part: &Part, r: &Reading, plus: usize, minus: Option<usize>) -> Strongest {
+        let mut top = Strongest::default();
+        if !part.loaded {
+            return top;
+        }
+        let plus = part.first + plus;
+        let minus = minus.map(|m| part.first + m);
+        for &(at, start, end) in &r.found {
+            let w = &self.slots[at as usize].w;
+            let q = w[plus] as i32 - minus.map_or(0, |m| w[m] as i32);
+            top.offer(q as f32 * part.scale, start as usize, end as usize);
+        }
+        top
+    }
+}
+
+impl Part {
+    #[inline]
+    fn weights(&self, slot: &Slot) -> [f32; MAX_COLUMNS] {
+        let mut w = [0f32; MAX_COLUMNS];
+        for (c, w) in w.iter_mut().enumerate().take(self.classes.len()) {
+            *w = slot.w[self.first + c] as f32 * self.scale;
+        }
+        w
+    }
+}
+
+/// The slot holding `key` (`Ok`), or the empty slot where it would go (`Err`). The table is never
+/// more than half full, so a probe always ends.
+#[inline]
+fn probe(slots: &[Slot], key: u64) -> Result<usize, usize> {
+    let (mask, fp) = (slots.len().wrapping_sub(1), fingerprint(key));
+    if slots.is_empty() {
+        return Err(0);
+    }
+    let mut i = key as usize & mask;
+    loop {
+        let f = slots[i].fp;
+        if f == fp {
+            return Ok(i);
+        }
+        if f == 0 {
+            return Err(i);
+        }
+        i = (i + 1) & mask;
     }
 }
 
@@ -403,6 +551,13 @@ mod tests {
         assert_eq!(e.to_string(), "m.tsv:2: weight of `w:好` must be a number, found `x`");
         let e = ModelFile::parse("m.tsv", "w:好\t1\n").unwrap_err();
         assert!(e.to_string().starts_with("m.tsv:1: expected the `classes` line first"), "{e}");
+    }
+
+    #[test]
+    fn pairs_with_is_alphanumeric() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(pairs_with(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub struct Analyzer {
     intent: intent::IntentRules,
     tags: tags::Taxonomy,
     tag_model: tags::TagModel,
+    /// The learned sentiment, intent and tag models in one table.
+    learned: learned::Learned,
     aspects: aspects::Aspects,
     negator: negation::Negator,
     keywords: keywords::KeywordModel,
@@ -103,7 +105,8 @@ struct Pass<'a> {
 impl Analyzer {
     pub fn new(cfg: &TextConfig) -> Result<Analyzer, TextError> {
         let mut pb = PhraseSetBuilder::default();
-        let sentiment = sentiment::SentimentModel::new(cfg, &mut pb);
+        let learned = learned::Learned::new(&cfg.sentiment_model, &cfg.intent_model, &cfg.tags_model);
+        let sentiment = sentiment::SentimentModel::new(cfg, &learned, &mut pb);
         let intent = intent::IntentRules::new(cfg, &mut pb);
         let tags = tags::Taxonomy::new(cfg, &mut pb);
         let aspects = aspects::Aspects::new(cfg, &mut pb);
@@ -115,7 +118,8 @@ impl Analyzer {
             sentiment,
             intent,
             tags,
-            tag_model: tags::TagModel::new(cfg),
+            tag_model: tags::TagModel::new(&learned),
+            learned,
             aspects,
             negator: negation::Negator::new(&cfg.negation),
             keywords: keywords::KeywordModel::new(cfg),
@@ -157,7 +161,10 @@ impl Analyzer {
 
     pub fn sentiment(&self, text: &str) -> Sentiment {
         let p = self.pass(text);
-        self.sentiment.with_infos(&p.toks, |infos| self.sentiment.analyze(text, &p.toks, infos, &p.hits))
+        let reading = self.learned.read(text, Some(&p.toks));
+        self.sentiment.with_infos(&p.toks, |infos| {
+            self.sentiment.analyze(text, &p.toks, infos, &p.hits, (&self.learned, &reading))
+        })
     }
 
     /// What the learned sentiment model is trained on for `text`: its named features (`w:`
@@ -184,11 +191,12 @@ impl Analyzer {
     }
 
     pub fn intent(&self, text: &str) -> Intent {
-        self.intent.classify(text, &self.phrases.scan(text))
+        self.intent.classify(text, &self.phrases.scan(text), (&self.learned, &self.learned.read(text, None)))
     }
 
     pub fn tags(&self, text: &str) -> Vec<String> {
-        self.tag_model.extend(text, self.tags.tags(text, &self.phrases.scan(text), &self.negator))
+        let rules = self.tags.tags(text, &self.phrases.scan(text), &self.negator);
+        self.tag_model.extend(text, rules, (&self.learned, &self.learned.read(text, None)))
     }
 
     pub fn aspects(&self, text: &str) -> Vec<AspectOpinion> {
@@ -245,11 +253,13 @@ impl Analyzer {
 
     fn core<'a>(&self, text: &'a str, p: &Pass<'a>, infos: &[sentiment::Info]) -> CoreAnalysis<'a> {
         let found = self.pii.find(text);
+        // One read of the text's learned features for the three models.
+        let learned = (&self.learned, &self.learned.read(text, Some(&p.toks)));
         CoreAnalysis {
             tokens: p.toks.iter().filter(|t| t.is_term()).map(|t| t.text).collect(),
-            sentiment: self.sentiment.analyze(text, &p.toks, infos, &p.hits),
-            intent: self.intent.classify(text, &p.hits),
-            tags: self.tag_model.extend(text, self.tags.tags(text, &p.hits, &self.negator)),
+            sentiment: self.sentiment.analyze(text, &p.toks, infos, &p.hits, learned),
+            intent: self.intent.classify(text, &p.hits, learned),
+            tags: self.tag_model.extend(text, self.tags.tags(text, &p.hits, &self.negator), learned),
             masked: pii::PiiScanner::mask(text, &found),
             pii: found.into_iter().map(|f| f.m).collect(),
             order_ids: self.orders.extract(text),

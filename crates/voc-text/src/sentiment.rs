@@ -11,7 +11,7 @@
 
 use crate::config::TextConfig;
 use crate::hash::{Bloom, CharSet, FxMap};
-use crate::learned::{feature_name, for_each_feature, rule_key, LinearModel, Occurrence, Strongest};
+use crate::learned::{feature_name, for_each_feature, pairs_with, rule_key, Learned, Reading, MAX_COLUMNS};
 use crate::phrases::{Hit, PhraseSetBuilder};
 use crate::segment::{Kind, Tok};
 
@@ -53,9 +53,8 @@ pub(crate) struct SentimentModel {
     /// Phrase id -> its roles here ([`SPAM`], [`A_NOT_A`], [`RHETORICAL`], [`EMOJI`] bits): one
     /// load a hit instead of a search of each list.
     roles: Vec<u8>,
-    /// The learned model (`config/sentiment/model.tsv`): one weight per word or character pair.
-    learned: LinearModel<3>,
-    /// Column of each class in the learned model (negative, neutral, positive), if it has them.
+    /// Column of each class in the learned model (`config/sentiment/model.tsv`, the sentiment part
+    /// of [`Learned`]): negative, neutral, positive, if it has them.
     columns: Option<[usize; 3]>,
     /// The keys of the rules' total and its size as features of the learned model.
     rules_key: u64,
@@ -115,7 +114,7 @@ pub(crate) struct Cue {
 }
 
 impl SentimentModel {
-    pub fn new(cfg: &TextConfig, phrases: &mut PhraseSetBuilder) -> SentimentModel {
+    pub fn new(cfg: &TextConfig, learned: &Learned, phrases: &mut PhraseSetBuilder) -> SentimentModel {
         let words = word_table(cfg, spelled_out(cfg));
         let mut emoji = FxMap::default();
         for (e, v) in &cfg.emoji {
@@ -134,17 +133,16 @@ impl SentimentModel {
         for (list, role) in [(SPAM, ROLE_SPAM), (A_NOT_A, ROLE_A_NOT_A), (RHETORICAL, ROLE_RHETORICAL)] {
             list.iter().filter_map(|w| phrases.add(w)).for_each(|id| mark(id, role));
         }
-        let learned = LinearModel::new(&cfg.sentiment_model);
-        let col = |name: &str| learned.classes.iter().position(|c| c == name);
+        let part = &learned.sentiment;
+        let col = |name: &str| part.classes.iter().position(|c| c == name);
         let columns = match (col("negative"), col("neutral"), col("positive")) {
-            (Some(n), Some(z), Some(p)) if !learned.is_empty() => Some([n, z, p]),
+            (Some(n), Some(z), Some(p)) if !part.is_empty() => Some([n, z, p]),
             _ => None,
         };
         SentimentModel {
             words,
             emoji,
             roles,
-            learned,
             columns,
             rules_key: rule_key("rules"),
             rules_abs_key: rule_key("rules_abs"),
@@ -279,7 +277,14 @@ impl SentimentModel {
     /// the model learned to weigh them. The label is the most probable class, the score
     /// P(positive) − P(negative). Without a model: the rules' cues summed and squashed,
     /// tanh(Σ / 2.5), positive at or above +0.15, negative at or below −0.15.
-    pub fn analyze(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> Sentiment {
+    pub fn analyze(
+        &self,
+        text: &str,
+        toks: &[Tok],
+        infos: &[Info],
+        hits: &[Hit],
+        (learned, reading): (&Learned, &Reading),
+    ) -> Sentiment {
         let (rules, mut evidence) = self.rules(toks, infos, hits);
         // A review-for-cash offer with nothing else said is the shop's bait, not a feeling: the
         // rules have already emptied its praise, and the model would read it as praise or as a
@@ -287,9 +292,9 @@ impl SentimentModel {
         let bait_only = rules == 0.0 && evidence.first().is_some_and(|e| e.starts_with(SPAM_EVIDENCE));
         // A few characters with a lexicon cue (呵呵, 智商税, 踩雷了): too little text for the model,
         // and exactly what the lexicon was written for.
-        let short_cue = rules != 0.0 && text.chars().filter(|c| c.is_alphanumeric()).take(SHORT + 1).count() <= SHORT;
+        let short_cue = rules != 0.0 && text.chars().filter(|&c| pairs_with(c)).take(SHORT + 1).count() <= SHORT;
         if let (Some(cols), false, false) = (self.columns, bait_only, short_cue) {
-            let (score, label) = self.learned_score(text, toks, rules, cols, &mut evidence);
+            let (score, label) = self.learned_score(text, rules, cols, (learned, reading), &mut evidence);
             return Sentiment { score, label, evidence };
         }
         let score = (rules / SQUASH).tanh();
@@ -308,35 +313,30 @@ impl SentimentModel {
     fn learned_score(
         &self,
         text: &str,
-        toks: &[Tok],
         rules: f64,
         cols: [usize; 3],
+        (learned, reading): (&Learned, &Reading),
         evidence: &mut Vec<String>,
     ) -> (f64, &'static str) {
-        let mut sum = LearnedSum::default();
-        let k = self.learned.classes.len();
-        for_each_feature(text, toks, |o| {
-            sum.n += 1;
-            if let Some(w) = self.learned.get(o.key) {
-                sum.add(&w, cols, o);
-            }
-        });
-        if sum.n == 0 && rules == 0.0 {
+        let part = &learned.sentiment;
+        let k = part.classes.len();
+        if reading.n == 0 && rules == 0.0 {
             return (0.0, "neutral"); // no word, no cue: nothing to judge
         }
-        let norm = 1.0 / (sum.n.max(1) as f32).sqrt();
-        let mut z = [0f32; MAX_CLASSES];
-        for ((z, b), s) in z.iter_mut().zip(&self.learned.bias).zip(&sum.z) {
+        let norm = 1.0 / (reading.n.max(1) as f32).sqrt();
+        let sums = learned.sums(part, reading);
+        let mut z = [0f32; MAX_COLUMNS];
+        for ((z, b), s) in z.iter_mut().zip(&part.bias).zip(&sums) {
             *z = b + s * norm;
         }
-        if let Some(w) = self.learned.get(self.length_key) {
-            let length = (1.0 + sum.n as f32).ln();
+        if let Some(w) = learned.get(part, self.length_key) {
+            let length = (1.0 + reading.n as f32).ln();
             (0..k).for_each(|c| z[c] += w[c] * length);
         }
         // The rules' part, kept apart for the evidence.
-        let mut rules_z = [0f32; MAX_CLASSES];
+        let mut rules_z = [0f32; MAX_COLUMNS];
         for (key, v) in [(self.rules_key, rules as f32), (self.rules_abs_key, rules.abs() as f32)] {
-            if let Some(w) = self.learned.get(key) {
+            if let Some(w) = learned.get(part, key) {
                 (0..k).for_each(|c| rules_z[c] += w[c] * v);
             }
         }
@@ -353,7 +353,25 @@ impl SentimentModel {
         } else {
             "negative"
         };
-        sum.evidence(text, label, norm, evidence);
+        // The features that pushed towards the label (the weight of positive minus that of
+        // negative, after normalising), strongest first; none for neutral.
+        let (sign, plus, minus) = match label {
+            "positive" => (1.0, cols[2], cols[0]),
+            "negative" => (-1.0, cols[0], cols[2]),
+            _ => (0.0, 0, 0),
+        };
+        if sign != 0.0 {
+            let top = learned.strongest(part, reading, plus, Some(minus));
+            for (w, name) in top.named(text) {
+                let mut e = String::with_capacity(name.len() + 16);
+                e.push_str("learned:");
+                e.push_str(name);
+                e.push('(');
+                push_signed_tenths(&mut e, sign * (w * norm) as f64);
+                e.push(')');
+                evidence.push(e);
+            }
+        }
         if rules != 0.0 {
             let mut e = String::from("rules→");
             push_signed_tenths(&mut e, (rules_z[cols[2]] - rules_z[cols[0]]) as f64);
@@ -618,53 +636,6 @@ impl WordTable {
         }
         let (_, info) = best?;
         (!self.neutral.contains_key(word)).then_some(info)
-    }
-}
-
-/// The learned model's sums over a text's features, and the features that weigh most for the
-/// positive and for the negative side.
-#[derive(Default)]
-struct LearnedSum {
-    /// Sum of each class's weights.
-    z: [f32; MAX_CLASSES],
-    /// Feature occurrences read (known to the model or not).
-    n: u32,
-    /// The largest pushes towards positive and towards negative (positive − negative weight).
-    up: Strongest,
-    down: Strongest,
-}
-
-/// Classes a sentiment model has: negative, neutral, positive.
-const MAX_CLASSES: usize = 3;
-
-impl LearnedSum {
-    #[inline]
-    fn add(&mut self, ws: &[f32], cols: [usize; 3], o: Occurrence) {
-        for (z, w) in self.z.iter_mut().zip(ws) {
-            *z += w;
-        }
-        let push = ws[cols[2]] - ws[cols[0]];
-        let side = if push > 0.0 { &mut self.up } else { &mut self.down };
-        side.offer(push.abs(), o.start, o.end);
-    }
-
-    /// `learned:太差(-1.2)` for the features that pushed towards the label (the weight of
-    /// positive minus that of negative, after normalising), strongest first; none for neutral.
-    fn evidence(&self, text: &str, label: &str, norm: f32, out: &mut Vec<String>) {
-        let (side, sign) = match label {
-            "positive" => (&self.up, 1.0),
-            "negative" => (&self.down, -1.0),
-            _ => return,
-        };
-        for (w, name) in side.named(text) {
-            let mut e = String::with_capacity(name.len() + 16);
-            e.push_str("learned:");
-            e.push_str(name);
-            e.push('(');
-            push_signed_tenths(&mut e, sign * (w * norm) as f64);
-            e.push(')');
-            out.push(e);
-        }
     }
 }
 

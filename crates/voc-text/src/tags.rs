@@ -6,7 +6,7 @@
 //! [`crate::negation`]). `near` distances are in characters, counted between the two phrases.
 
 use crate::config::TextConfig;
-use crate::learned::{feature_name, for_each_char, rule_key, LinearModel};
+use crate::learned::{feature_name, for_each_char, rule_key, Learned, Reading};
 use crate::negation::Negator;
 use crate::phrases::{Hit, PhraseSetBuilder};
 
@@ -205,46 +205,40 @@ fn char_gap(text: &str, a: (usize, usize), b: (usize, usize)) -> Option<usize> {
 /// the tags real customers describe without the taxonomy's words (鞋底开胶了 → 质量问题); a
 /// tag the rules give is always kept.
 pub(crate) struct TagModel {
-    learned: LinearModel<MAX_TAGS>,
     /// Key of `r:<tag>` for each column.
     rule_keys: Vec<u64>,
 }
 
-/// Tags a model may have.
-const MAX_TAGS: usize = 20;
 /// A tag is added at this probability or above.
 const TAG_PROBABILITY: f32 = 0.5;
 
 impl TagModel {
-    pub fn new(cfg: &TextConfig) -> TagModel {
-        let learned = LinearModel::new(&cfg.tags_model);
-        let rule_keys = learned.classes.iter().map(|c| rule_key(c)).collect();
-        TagModel { learned, rule_keys }
+    pub fn new(learned: &Learned) -> TagModel {
+        TagModel { rule_keys: learned.tags.classes.iter().map(|c| rule_key(c)).collect() }
     }
 
-    /// The rules' tags, then the tags the model adds, in the model's column order.
-    pub fn extend(&self, text: &str, mut tags: Vec<String>) -> Vec<String> {
-        if self.learned.is_empty() || text.trim().is_empty() {
+    /// The rules' tags, then the tags the model (the tag part of `learned`, which read `reading`
+    /// in `text`) adds, in the model's column order.
+    pub fn extend(&self, text: &str, mut tags: Vec<String>, (learned, reading): (&Learned, &Reading)) -> Vec<String> {
+        let part = &learned.tags;
+        if part.is_empty() || text.trim().is_empty() {
             return tags;
         }
-        let k = self.learned.classes.len();
-        let mut z = [0f32; MAX_TAGS];
-        z[..k].copy_from_slice(&self.learned.bias);
-        for (c, class) in self.learned.classes.iter().enumerate() {
+        let k = part.classes.len();
+        let mut z = learned.sums(part, reading);
+        for (z, b) in z.iter_mut().zip(&part.bias) {
+            *z += b;
+        }
+        for (c, class) in part.classes.iter().enumerate() {
             if tags.contains(class) {
-                if let Some(w) = self.learned.get(self.rule_keys[c]) {
+                if let Some(w) = learned.get(part, self.rule_keys[c]) {
                     (0..k).for_each(|j| z[j] += w[j]);
                 }
             }
         }
-        for_each_char(text, 0, |o| {
-            if let Some(w) = self.learned.get(o.key) {
-                (0..k).for_each(|j| z[j] += w[j]);
-            }
-        });
         // sigmoid(z) >= p  <=>  z >= ln(p / (1 - p))
         let cut = (TAG_PROBABILITY / (1.0 - TAG_PROBABILITY)).ln();
-        for (c, class) in self.learned.classes.iter().enumerate() {
+        for (c, class) in part.classes.iter().enumerate() {
             if z[c] >= cut && !tags.contains(class) {
                 tags.push(class.clone());
             }
