@@ -39,6 +39,11 @@ use std::time::{Duration, Instant};
 
 use voc_text::Analyzer;
 
+/// The voc binary's allocator (crates/voc-cli/src/main.rs); figures with the system allocator are
+/// in the doc above.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const LINES: usize = 20_000;
 const ITERATIONS: usize = 3;
 

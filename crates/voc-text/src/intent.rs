@@ -5,7 +5,7 @@
 //! weight x distinct cue words found; the highest score wins, ties to the earlier rule.
 
 use crate::config::TextConfig;
-use crate::learned::{feature_name, for_each_char, rule_key, Learned, Reading};
+use crate::learned::{feature_name, for_each_char, learned_evidence, rule_key, Learned, Reading};
 use crate::phrases::{Hit, PhraseSetBuilder};
 
 /// The intent of a message and the cue words that decided it.
@@ -126,7 +126,7 @@ impl IntentRules {
             }
         }
         for (w, name) in learned.strongest(part, reading, best, None).named(text) {
-            evidence.push(format!("learned:{name}(+{w:.1})"));
+            evidence.push(learned_evidence(name, w as f64));
         }
         Intent { label: label.clone(), evidence }
     }

@@ -13,6 +13,7 @@
 //! (run by `scripts/train-models`) writes the three files from the data under
 //! `crates/voc-text/tests/data/`, byte for byte the same on every run.
 
+use std::cell::RefCell;
 use std::hash::Hasher;
 
 use crate::config::TextError;
@@ -184,6 +185,17 @@ impl Strongest {
         }
         out
     }
+}
+
+/// `learned:太差(-1.2)`: a learned feature as the evidence names it, with its weight in tenths.
+pub(crate) fn learned_evidence(name: &str, weight: f64) -> String {
+    let mut e = String::with_capacity(name.len() + 16);
+    e.push_str("learned:");
+    e.push_str(name);
+    e.push('(');
+    crate::sentiment::push_signed_tenths(&mut e, weight);
+    e.push(')');
+    e
 }
 
 /// The name of a feature occurrence as the model file writes it (`w:质量`, `c:太差`).
@@ -439,7 +451,32 @@ impl Learned {
     /// Reads the features of `text`: with its tokens, the words and the characters (what
     /// sentiment reads), without, the characters alone (all intent and tags read).
     pub fn read(&self, text: &str, toks: Option<&[Tok]>) -> Reading {
-        let mut r = Reading { acc: [0; LANES], n: 0, found: Vec::new() };
+        self.read_into(text, toks, Vec::new())
+    }
+
+    /// [`Learned::read`] handing the reading to `f`, its list of known occurrences in a buffer of
+    /// the thread reused from text to text (one allocation less a row).
+    pub fn with_reading<R>(&self, text: &str, toks: Option<&[Tok]>, f: impl FnOnce(&Reading) -> R) -> R {
+        thread_local! {
+            static FOUND: RefCell<Vec<(u32, u32, u32)>> = const { RefCell::new(Vec::new()) };
+        }
+        FOUND.with(|buf| match buf.try_borrow_mut() {
+            Ok(mut v) => {
+                let r = self.read_into(text, toks, std::mem::take(&mut *v));
+                let out = f(&r);
+                *v = r.found;
+                if v.capacity() > 1 << 16 {
+                    *v = Vec::new(); // do not keep a huge text's buffer
+                }
+                out
+            }
+            Err(_) => f(&self.read(text, toks)),
+        })
+    }
+
+    fn read_into(&self, text: &str, toks: Option<&[Tok]>, mut found: Vec<(u32, u32, u32)>) -> Reading {
+        found.clear();
+        let mut r = Reading { acc: [0; LANES], n: 0, found };
         if self.slots.is_empty() {
             return r;
         }
@@ -447,10 +484,7 @@ impl Learned {
         let mut add = |o: Occurrence| {
             r.n += 1;
             if let Ok(at) = probe(&self.slots, o.key) {
-                let w = &self.slots[at].w;
-                for (a, &w) in r.acc.iter_mut().zip(w) {
-                    *a += w as i32;
-                }
+                add_lanes(&mut r.acc, &self.slots[at].w);
                 r.found.push((at as u32, o.start as u32, o.end as u32));
             }
         };
@@ -506,6 +540,15 @@ impl Part {
             *w = slot.w[self.first + c] as f32 * self.scale;
         }
         w
+    }
+}
+
+/// Adds a slot's weights to the sums, every lane at once (separate borrows let the compiler
+/// use vector instructions).
+#[inline]
+fn add_lanes(acc: &mut [i32; LANES], w: &[i8; LANES]) {
+    for (a, &w) in acc.iter_mut().zip(w) {
+        *a += w as i32;
     }
 }
 

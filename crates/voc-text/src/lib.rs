@@ -161,9 +161,10 @@ impl Analyzer {
 
     pub fn sentiment(&self, text: &str) -> Sentiment {
         let p = self.pass(text);
-        let reading = self.learned.read(text, Some(&p.toks));
-        self.sentiment.with_infos(&p.toks, |infos| {
-            self.sentiment.analyze(text, &p.toks, infos, &p.hits, (&self.learned, &reading))
+        self.learned.with_reading(text, Some(&p.toks), |reading| {
+            self.sentiment.with_infos(&p.toks, |infos| {
+                self.sentiment.analyze(text, &p.toks, infos, &p.hits, (&self.learned, reading))
+            })
         })
     }
 
@@ -191,12 +192,13 @@ impl Analyzer {
     }
 
     pub fn intent(&self, text: &str) -> Intent {
-        self.intent.classify(text, &self.phrases.scan(text), (&self.learned, &self.learned.read(text, None)))
+        let hits = self.phrases.scan(text);
+        self.learned.with_reading(text, None, |r| self.intent.classify(text, &hits, (&self.learned, r)))
     }
 
     pub fn tags(&self, text: &str) -> Vec<String> {
         let rules = self.tags.tags(text, &self.phrases.scan(text), &self.negator);
-        self.tag_model.extend(text, rules, (&self.learned, &self.learned.read(text, None)))
+        self.learned.with_reading(text, None, |r| self.tag_model.extend(text, rules, (&self.learned, r)))
     }
 
     pub fn aspects(&self, text: &str) -> Vec<AspectOpinion> {
@@ -254,12 +256,19 @@ impl Analyzer {
     fn core<'a>(&self, text: &'a str, p: &Pass<'a>, infos: &[sentiment::Info]) -> CoreAnalysis<'a> {
         let found = self.pii.find(text);
         // One read of the text's learned features for the three models.
-        let learned = (&self.learned, &self.learned.read(text, Some(&p.toks)));
+        let (sentiment, intent, tags) = self.learned.with_reading(text, Some(&p.toks), |reading| {
+            let learned = (&self.learned, reading);
+            (
+                self.sentiment.analyze(text, &p.toks, infos, &p.hits, learned),
+                self.intent.classify(text, &p.hits, learned),
+                self.tag_model.extend(text, self.tags.tags(text, &p.hits, &self.negator), learned),
+            )
+        });
         CoreAnalysis {
             tokens: p.toks.iter().filter(|t| t.is_term()).map(|t| t.text).collect(),
-            sentiment: self.sentiment.analyze(text, &p.toks, infos, &p.hits, learned),
-            intent: self.intent.classify(text, &p.hits, learned),
-            tags: self.tag_model.extend(text, self.tags.tags(text, &p.hits, &self.negator), learned),
+            sentiment,
+            intent,
+            tags,
             masked: pii::PiiScanner::mask(text, &found),
             pii: found.into_iter().map(|f| f.m).collect(),
             order_ids: self.orders.extract(text),

@@ -11,7 +11,9 @@
 
 use crate::config::TextConfig;
 use crate::hash::{Bloom, CharSet, FxMap};
-use crate::learned::{feature_name, for_each_feature, pairs_with, rule_key, Learned, Reading, MAX_COLUMNS};
+use crate::learned::{
+    feature_name, for_each_feature, learned_evidence, pairs_with, rule_key, Learned, Reading, MAX_COLUMNS,
+};
 use crate::phrases::{Hit, PhraseSetBuilder};
 use crate::segment::{Kind, Tok};
 
@@ -363,13 +365,7 @@ impl SentimentModel {
         if sign != 0.0 {
             let top = learned.strongest(part, reading, plus, Some(minus));
             for (w, name) in top.named(text) {
-                let mut e = String::with_capacity(name.len() + 16);
-                e.push_str("learned:");
-                e.push_str(name);
-                e.push('(');
-                push_signed_tenths(&mut e, sign * (w * norm) as f64);
-                e.push(')');
-                evidence.push(e);
+                evidence.push(learned_evidence(name, sign * (w * norm) as f64));
             }
         }
         if rules != 0.0 {
@@ -657,7 +653,7 @@ fn is_question(toks: &[Tok], start: usize, end: usize) -> bool {
 
 /// Appends `v` as `+1.8` / `-0.5` (one decimal, sign always): `format!("{v:+.1}")` without the
 /// formatting machinery, which is a visible cost when every row has a few cues.
-fn push_signed_tenths(out: &mut String, v: f64) {
+pub(crate) fn push_signed_tenths(out: &mut String, v: f64) {
     let tenths = (v * 10.0).round();
     out.push(if tenths < 0.0 { '-' } else { '+' });
     let t = tenths.abs().min(1e15) as u64;
