@@ -8,14 +8,20 @@
 //! Measured (2 shared cores, best of 3, ratios within one run): bare cut 900k-930k rows/s.
 //! Rules only (94f8513): `analyze_core` 5.4-5.5x, `analyze` 8.0-8.2x (114k-117k rows/s).
 //! With the learned sentiment, intent and tag models and the wider PII rules (issue 11), same
-//! run conditions: sentiment 5.3x (164k rows/s), intent 3.2x (273k), tags 2.0x (430k), mask_pii
-//! 1.1x (760k-870k), `analyze_core` 16.3x (52k), `analyze` 20.7x (41k rows/s; 106k before). The
-//! learned part is some 250 lookups a row into three tables of 1.3-3 MB (words, characters and
-//! character pairs for sentiment; characters and pairs for intent and for tags), ~35 ns an
-//! occurrence with its bookkeeping. Quantising the weights to i8 in 8-32-byte slots (1.8 MB for
-//! the three tables instead of 5.8) gained 4-5% (43k -> 45k rows/s, back to back): the cost is
-//! less the memory than the per-occurrence work (key hashing, sums over 3-20 classes, evidence
-//! bookkeeping). Next: one feature pass shared by the three models.
+//! run conditions: `analyze` 41k rows/s (106k before), the learned part some 250 lookups a row
+//! into three tables, ~35 ns an occurrence with its bookkeeping (key hashing three times, sums
+//! over 3-20 float classes, evidence kept for every intent class as it went).
+//! Then one read of the text's features for the three models (one key and one lookup an
+//! occurrence: characters and pairs in one table of 32-byte slots holding all three models' i8
+//! weights, summed as integers; the evidence picked afterwards for the winning class only), and
+//! mimalloc as the voc binary's allocator (glibc's malloc was ~12% of `analyze`). Measured
+//! back to back on another machine of the same kind, best of 6 runs of 3: `analyze` 79.5k rows/s
+//! before -> 101.9k with the one read (system allocator) -> 115.3k with mimalloc -> 110.9k with
+//! the sentiment model's character triples (reviews cross-validation 0.846 -> 0.853; words and
+//! triples, read by sentiment alone, sit in a second table of 8-byte slots). A single full run
+//! on that machine: bare cut 1.1-1.4M rows/s, sentiment 227k, intent 440k, tags 600k, mask_pii
+//! 1.2M, `analyze_core` 136k, `analyze` 100k-111k rows/s, 12.9x bare segmentation. The learned
+//! part is now ~20% of `analyze` (table lookups 11%, evidence 5%, feature keys 4%).
 //!
 //! The 1.5x target is below the floor this benchmark also prints: the cost of the work any full
 //! analysis must do besides segmenting, before one rule runs. Returning the term list (built in

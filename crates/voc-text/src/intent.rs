@@ -86,7 +86,7 @@ impl IntentRules {
         self.roles.get(h.id as usize).map_or(&[], Vec::as_slice)
     }
 
-    /// The intent of a message: the learned model over its character pairs and the rules that
+    /// The intent of a message: the learned model over its characters and pairs and the rules that
     /// fired; without a model, the rules alone (highest weight x distinct cues). The model is the
     /// intent part of `learned` (`config/intent_model.tsv`), `reading` what it read in `text`.
     pub fn classify(&self, text: &str, hits: &[Hit], (learned, reading): (&Learned, &Reading)) -> Intent {

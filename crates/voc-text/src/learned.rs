@@ -35,13 +35,15 @@ pub(crate) enum FeatureKind {
     Word,
     /// One character, or two adjacent ones.
     Chars,
+    /// Three adjacent characters (sentiment only).
+    Triple,
 }
 
 impl FeatureKind {
     fn prefix(self) -> &'static str {
         match self {
             FeatureKind::Word => "w:",
-            FeatureKind::Chars => "c:",
+            FeatureKind::Chars | FeatureKind::Triple => "c:",
         }
     }
 }
@@ -112,6 +114,12 @@ pub(crate) fn pair_key(a: char, b: char) -> u64 {
     mix((norm(a) as u64) << 32 | norm(b) as u64 | 1 << 63)
 }
 
+/// Three characters fill 63 bits; the top bit, set in every pair key, tells them apart.
+#[inline]
+pub(crate) fn triple_key(a: char, b: char, c: char) -> u64 {
+    mix((norm(a) as u64) << 42 | (norm(b) as u64) << 21 | norm(c) as u64)
+}
+
 /// The key of a rule feature (`r:<label>`).
 pub(crate) fn rule_key(label: &str) -> u64 {
     let mut h = FxHasher::default();
@@ -120,31 +128,44 @@ pub(crate) fn rule_key(label: &str) -> u64 {
     mix(h.finish())
 }
 
-/// Every feature of a segmented text: its words, then its characters and character pairs.
+/// Every feature of a segmented text: its words, then its characters, character pairs and
+/// character triples.
 pub(crate) fn for_each_feature(text: &str, toks: &[Tok], mut f: impl FnMut(Occurrence)) {
     for t in toks.iter().filter(|t| t.is_term()) {
         f(Occurrence { key: word_key(t.text), start: t.start, end: t.end, kind: FeatureKind::Word });
     }
     if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
-        for_each_char(&text[..last.end], first.start, f);
+        chars::<true>(&text[..last.end], first.start, f);
     }
 }
 
 /// Every letter or digit of `text[from..]` alone (key `pair_key(c, '\0')`, name `c:x`), and every
 /// pair of adjacent ones.
 #[inline]
-pub(crate) fn for_each_char(text: &str, from: usize, mut f: impl FnMut(Occurrence)) {
-    let mut prev: Option<(usize, char)> = None;
+pub(crate) fn for_each_char(text: &str, from: usize, f: impl FnMut(Occurrence)) {
+    chars::<false>(text, from, f)
+}
+
+/// Characters and pairs, and with `TRIPLES` every three adjacent letters or digits.
+#[inline]
+fn chars<const TRIPLES: bool>(text: &str, from: usize, mut f: impl FnMut(Occurrence)) {
+    // The letter before and the one before it: (byte offset, character).
+    let mut p1: Option<(usize, char)> = None;
+    let mut p2: Option<(usize, char)> = None;
     for (i, c) in text[from..].char_indices() {
         let at = from + i;
         if pairs_with(c) {
-            f(Occurrence { key: pair_key(c, '\0'), start: at, end: at + c.len_utf8(), kind: FeatureKind::Chars });
-            if let Some((p, pc)) = prev {
-                f(Occurrence { key: pair_key(pc, c), start: p, end: at + c.len_utf8(), kind: FeatureKind::Chars });
+            let end = at + c.len_utf8();
+            f(Occurrence { key: pair_key(c, '\0'), start: at, end, kind: FeatureKind::Chars });
+            if let Some((p, pc)) = p1 {
+                f(Occurrence { key: pair_key(pc, c), start: p, end, kind: FeatureKind::Chars });
+                if let (true, Some((q, qc))) = (TRIPLES, p2) {
+                    f(Occurrence { key: triple_key(qc, pc, c), start: q, end, kind: FeatureKind::Triple });
+                }
             }
-            prev = Some((at, c));
+            (p2, p1) = (p1, Some((at, c)));
         } else {
-            prev = None;
+            (p2, p1) = (None, None);
         }
     }
 }
@@ -306,45 +327,93 @@ impl ModelFile {
     }
 }
 
-/// The three learned models in one table ready for lookups: feature key -> the weights of every
-/// model, side by side in one 32-byte slot (a 32-bit fingerprint of the key and [`LANES`] weights
-/// quantised to `i8`: sentiment's 3 columns, intent's, then the tags'). A text's features are
-/// found once ([`Learned::read`]): one key and one lookup an occurrence serve all three models,
-/// and the weights are summed as integers, every lane at once. The evidence is picked afterwards,
-/// only for the class that won, from the occurrences the table knew.
+/// The three learned models ready for lookups, in two tables: feature key -> weights.
+///
+/// The *wide* table holds what more than one model reads, characters, character pairs and rule
+/// features: each key's weights for every model side by side in one 32-byte slot (a 32-bit
+/// fingerprint of the key and [`LANES`] weights quantised to `i8`: sentiment's 3 columns,
+/// intent's, then the tags'). The *narrow* table holds what sentiment alone reads, words and
+/// character triples, in 8-byte slots (fingerprint and its 3 weights): two thirds of its features,
+/// at a quarter of the size. A text's features are found once ([`Learned::read`]): one key and
+/// one lookup an occurrence serve all three models, and the weights are summed as integers, every
+/// lane at once. The evidence is picked afterwards, only for the class that won, from the
+/// occurrences the tables knew.
 ///
 /// A model whose columns do not fit its lanes (intent over [`MAX_INTENTS`], tags over what is
 /// left, sentiment not exactly negative/neutral/positive is the caller's check) is left empty;
-/// its classes are kept, so the caller can tell.
+/// its classes are kept, so the caller can tell. The intent and tag models read characters, pairs
+/// and rules only: their `w:` and triple features are not loaded, so intent and tags come out the
+/// same with or without a segmentation.
 pub(crate) struct Learned {
-    /// Open addressing, linear probing, power-of-two size, indexed by the key's low bits and
-    /// matched by its high 32; fingerprint 0 = empty slot.
-    slots: Vec<Slot>,
+    wide: Table<LANES>,
+    narrow: Table<3>,
     pub sentiment: Part,
     pub intent: Part,
     pub tags: Part,
 }
 
-/// Weights a slot holds: 3 for sentiment, up to [`MAX_INTENTS`] for intent, the rest for tags.
+/// Weights a wide slot holds: 3 for sentiment, up to [`MAX_INTENTS`] for intent, the rest for tags.
 pub(crate) const LANES: usize = 28;
 /// The most classes an intent model may have.
 pub(crate) const MAX_INTENTS: usize = 8;
 /// The most columns any model may have (the size of the score arrays handed out).
 pub(crate) const MAX_COLUMNS: usize = LANES - 3;
 
+/// A key's fingerprint and weights: 8 bytes narrow, 32 wide (one cache line a lookup).
 #[derive(Clone, Copy)]
-#[repr(C, align(32))]
-struct Slot {
+#[repr(C, align(8))]
+struct Slot<const L: usize> {
     fp: u32,
-    w: [i8; LANES],
+    w: [i8; L],
 }
 
-/// One model's place in the joint table.
+/// Open addressing, linear probing, power-of-two size, indexed by the key's low bits and matched
+/// by its high 32; fingerprint 0 = empty slot.
+struct Table<const L: usize> {
+    slots: Vec<Slot<L>>,
+}
+
+impl<const L: usize> Table<L> {
+    fn with_keys(keys: usize) -> Table<L> {
+        let size = if keys == 0 { 0 } else { (keys * LOAD_DEN / LOAD_NUM + 1).next_power_of_two() };
+        Table { slots: vec![Slot { fp: 0, w: [0; L] }; size] }
+    }
+
+    /// The slot of `key`, made if missing.
+    fn slot_mut(&mut self, key: u64) -> &mut Slot<L> {
+        let at = self.probe(key).unwrap_or_else(|empty| empty);
+        self.slots[at].fp = fingerprint(key);
+        &mut self.slots[at]
+    }
+
+    /// The slot holding `key` (`Ok`), or the empty slot where it would go (`Err`). A table is
+    /// never more than [`LOAD_NUM`]/[`LOAD_DEN`] full, so a probe always ends.
+    #[inline]
+    fn probe(&self, key: u64) -> Result<usize, usize> {
+        if self.slots.is_empty() {
+            return Err(0);
+        }
+        let (mask, fp) = (self.slots.len() - 1, fingerprint(key));
+        let mut i = key as usize & mask;
+        loop {
+            let f = self.slots[i].fp;
+            if f == fp {
+                return Ok(i);
+            }
+            if f == 0 {
+                return Err(i);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// One model's place in the tables.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Part {
     pub classes: Vec<String>,
     pub bias: Vec<f32>,
-    /// Its first lane.
+    /// Its first lane in the wide table (sentiment's is 0, in the narrow table too).
     first: usize,
     /// What one step of a quantised weight is worth (one scale a model).
     scale: f32,
@@ -356,19 +425,37 @@ impl Part {
     pub fn is_empty(&self) -> bool {
         !self.loaded
     }
+
+    /// Its weights in a slot, one per class.
+    #[inline]
+    fn weights(&self, lanes: &[i8]) -> [f32; MAX_COLUMNS] {
+        let mut w = [0f32; MAX_COLUMNS];
+        for (c, w) in w.iter_mut().enumerate().take(self.classes.len()) {
+            *w = lanes[self.first + c] as f32 * self.scale;
+        }
+        w
+    }
+
+    fn quantise(&self, w: f64) -> i8 {
+        (w / self.scale as f64).round().clamp(-127.0, 127.0) as i8
+    }
 }
 
 /// What the learned models read in one text: the sums of every lane over its feature
 /// occurrences, how many occurrences there were, and where the known ones lie.
 pub(crate) struct Reading {
     acc: [i32; LANES],
-    /// Feature occurrences read (known to the table or not).
+    /// Feature occurrences read (known to the tables or not).
     pub n: u32,
-    /// (slot, start, end) of each occurrence the table knows, in text order.
+    /// (slot, start, end) of each occurrence the tables know, in text order; slots of the narrow
+    /// table have [`NARROW`] set.
     found: Vec<(u32, u32, u32)>,
 }
 
-/// The table is at most LOAD_NUM / LOAD_DEN full.
+/// The bit that marks a found slot as one of the narrow table.
+const NARROW: u32 = 1 << 31;
+
+/// A table is at most LOAD_NUM / LOAD_DEN full.
 const LOAD_NUM: usize = 3;
 const LOAD_DEN: usize = 4;
 
@@ -378,26 +465,25 @@ fn fingerprint(key: u64) -> u32 {
     ((key >> 32) as u32).max(1)
 }
 
-/// The key a model file's feature name stands for, if it can occur at all.
-fn name_key(name: &str) -> Option<u64> {
+/// The key a model file's feature name stands for and whether only sentiment reads it (a word or
+/// three characters), if it can occur at all.
+fn name_key(name: &str) -> Option<(u64, bool)> {
     match name.split_at(2) {
-        ("w:", w) => Some(word_key(w)),
-        ("r:", r) => Some(rule_key(r)),
-        (_, pair) => {
-            let mut cs = pair.chars();
-            match (cs.next(), cs.next(), cs.next()) {
-                (Some(a), Some(b), None) => Some(pair_key(a, b)),
-                (Some(a), None, None) => Some(pair_key(a, '\0')),
-                _ => None, // not one or two characters: can never occur
+        ("w:", w) => Some((word_key(w), true)),
+        ("r:", r) => Some((rule_key(r), false)),
+        (_, chars) => {
+            let mut cs = chars.chars();
+            match (cs.next(), cs.next(), cs.next(), cs.next()) {
+                (Some(a), Some(b), Some(c), None) => Some((triple_key(a, b, c), true)),
+                (Some(a), Some(b), None, _) => Some((pair_key(a, b), false)),
+                (Some(a), None, _, _) => Some((pair_key(a, '\0'), false)),
+                _ => None, // not one to three characters: can never occur
             }
         }
     }
 }
 
 impl Learned {
-    /// The joint table of the sentiment model (words, characters, rules), the intent model and the
-    /// tag model (characters and rules: their `w:` features are not read, so that intent and tags
-    /// come out the same with or without a segmentation).
     pub fn new(sentiment: &ModelFile, intent: &ModelFile, tags: &ModelFile) -> Learned {
         let mut parts = [Part::default(), Part::default(), Part::default()];
         let limits = [3, MAX_INTENTS, LANES];
@@ -416,40 +502,39 @@ impl Learned {
             first += k;
         }
         let files = [sentiment, intent, tags];
-        let mut keys: Vec<u64> = files
+        // Every feature that is loaded: (model, key, narrow, weights).
+        let loaded: Vec<(usize, u64, bool, &[f64])> = files
             .iter()
             .zip(&parts)
-            .filter(|(_, p)| p.loaded)
-            .flat_map(|(f, _)| f.features.iter().filter_map(|(name, _)| name_key(name)))
+            .enumerate()
+            .filter(|(_, (_, p))| p.loaded)
+            .flat_map(|(i, (f, _))| {
+                f.features.iter().filter_map(move |(name, ws)| {
+                    let (key, narrow) = name_key(name)?;
+                    (i == 0 || !narrow).then_some((i, key, narrow, ws.as_slice()))
+                })
+            })
             .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let size = (keys.len() * LOAD_DEN / LOAD_NUM + 1).next_power_of_two();
-        let mut slots = vec![Slot { fp: 0, w: [0; LANES] }; if keys.is_empty() { 0 } else { size }];
-        for (i, (file, part)) in files.iter().zip(&parts).enumerate() {
-            if !part.loaded {
-                continue;
-            }
-            for (name, ws) in &file.features {
-                if i > 0 && name.starts_with("w:") {
-                    continue;
-                }
-                let Some(key) = name_key(name) else { continue };
-                let at = probe(&slots, key).unwrap_or_else(|empty| {
-                    slots[empty].fp = fingerprint(key);
-                    empty
-                });
-                for (c, &v) in ws.iter().enumerate() {
-                    slots[at].w[part.first + c] = (v / part.scale as f64).round().clamp(-127.0, 127.0) as i8;
-                }
+        let distinct = |narrow: bool| {
+            let mut keys: Vec<u64> = loaded.iter().filter(|l| l.2 == narrow).map(|l| l.1).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.len()
+        };
+        let (mut wide, mut narrow) = (Table::with_keys(distinct(false)), Table::with_keys(distinct(true)));
+        for &(i, key, is_narrow, ws) in &loaded {
+            let part = &parts[i];
+            let lanes: &mut [i8] = if is_narrow { &mut narrow.slot_mut(key).w } else { &mut wide.slot_mut(key).w };
+            for (c, &v) in ws.iter().enumerate() {
+                lanes[part.first + c] = part.quantise(v);
             }
         }
         let [sentiment, intent, tags] = parts;
-        Learned { slots, sentiment, intent, tags }
+        Learned { wide, narrow, sentiment, intent, tags }
     }
 
-    /// Reads the features of `text`: with its tokens, the words and the characters (what
-    /// sentiment reads), without, the characters alone (all intent and tags read).
+    /// Reads the features of `text`: with its tokens, the words, characters, pairs and triples
+    /// (what sentiment reads), without, the characters and pairs alone (all intent and tags read).
     pub fn read(&self, text: &str, toks: Option<&[Tok]>) -> Reading {
         self.read_into(text, toks, Vec::new())
     }
@@ -477,15 +562,21 @@ impl Learned {
     fn read_into(&self, text: &str, toks: Option<&[Tok]>, mut found: Vec<(u32, u32, u32)>) -> Reading {
         found.clear();
         let mut r = Reading { acc: [0; LANES], n: 0, found };
-        if self.slots.is_empty() {
+        if self.wide.slots.is_empty() && self.narrow.slots.is_empty() {
             return r;
         }
         r.found.reserve(text.len() / 2);
         let mut add = |o: Occurrence| {
             r.n += 1;
-            if let Ok(at) = probe(&self.slots, o.key) {
-                add_lanes(&mut r.acc, &self.slots[at].w);
-                r.found.push((at as u32, o.start as u32, o.end as u32));
+            if o.kind == FeatureKind::Chars {
+                if let Ok(at) = self.wide.probe(o.key) {
+                    add_lanes(&mut r.acc, &self.wide.slots[at].w);
+                    r.found.push((at as u32, o.start as u32, o.end as u32));
+                }
+            } else if let Ok(at) = self.narrow.probe(o.key) {
+                let w = &self.narrow.slots[at].w;
+                (0..3).for_each(|l| r.acc[l] += w[l] as i32);
+                r.found.push((at as u32 | NARROW, o.start as u32, o.end as u32));
             }
         };
         match toks {
@@ -495,14 +586,14 @@ impl Learned {
         r
     }
 
-    /// The weights of one feature for one model, one per class.
+    /// The weights of one rule feature for one model, one per class.
     #[inline]
     pub fn get(&self, part: &Part, key: u64) -> Option<[f32; MAX_COLUMNS]> {
         if !part.loaded {
             return None;
         }
-        let at = probe(&self.slots, key).ok()?;
-        Some(part.weights(&self.slots[at]))
+        let at = self.wide.probe(key).ok()?;
+        Some(part.weights(&self.wide.slots[at].w))
     }
 
     /// The sums of one model's weights over the text's feature occurrences, one per class.
@@ -521,25 +612,20 @@ impl Learned {
         if !part.loaded {
             return top;
         }
-        let plus = part.first + plus;
-        let minus = minus.map(|m| part.first + m);
+        let (plus, minus) = (part.first + plus, minus.map(|m| part.first + m));
+        let sentiment = part.first == 0;
         for &(at, start, end) in &r.found {
-            let w = &self.slots[at as usize].w;
+            let w: &[i8] = if at & NARROW == 0 {
+                &self.wide.slots[at as usize].w
+            } else if sentiment {
+                &self.narrow.slots[(at & !NARROW) as usize].w
+            } else {
+                continue;
+            };
             let q = w[plus] as i32 - minus.map_or(0, |m| w[m] as i32);
             top.offer(q as f32 * part.scale, start as usize, end as usize);
         }
         top
-    }
-}
-
-impl Part {
-    #[inline]
-    fn weights(&self, slot: &Slot) -> [f32; MAX_COLUMNS] {
-        let mut w = [0f32; MAX_COLUMNS];
-        for (c, w) in w.iter_mut().enumerate().take(self.classes.len()) {
-            *w = slot.w[self.first + c] as f32 * self.scale;
-        }
-        w
     }
 }
 
@@ -549,27 +635,6 @@ impl Part {
 fn add_lanes(acc: &mut [i32; LANES], w: &[i8; LANES]) {
     for (a, &w) in acc.iter_mut().zip(w) {
         *a += w as i32;
-    }
-}
-
-/// The slot holding `key` (`Ok`), or the empty slot where it would go (`Err`). The table is never
-/// more than half full, so a probe always ends.
-#[inline]
-fn probe(slots: &[Slot], key: u64) -> Result<usize, usize> {
-    let (mask, fp) = (slots.len().wrapping_sub(1), fingerprint(key));
-    if slots.is_empty() {
-        return Err(0);
-    }
-    let mut i = key as usize & mask;
-    loop {
-        let f = slots[i].fp;
-        if f == fp {
-            return Ok(i);
-        }
-        if f == 0 {
-            return Err(i);
-        }
-        i = (i + 1) & mask;
     }
 }
 

@@ -169,7 +169,7 @@ impl Analyzer {
     }
 
     /// What the learned sentiment model is trained on for `text`: its named features (`w:`
-    /// words, `c:` character pairs, each occurrence valued 1/√n) and the rules' total.
+    /// words, `c:` one to three adjacent characters, each occurrence valued 1/√n) and the rules' total.
     pub fn sentiment_features(&self, text: &str) -> (Vec<(String, f64)>, f64) {
         let p = self.pass(text);
         self.sentiment.with_infos(&p.toks, |infos| self.sentiment.features(text, &p.toks, infos, &p.hits))

@@ -274,7 +274,7 @@ impl SentimentModel {
     /// The score and label of a text.
     ///
     /// With the learned model (`config/sentiment/model.tsv`): a three-class linear model over the
-    /// text's words, characters and character pairs (each occurrence weighing 1/√n, n the
+    /// text's words, characters, character pairs and triples (each occurrence weighing 1/√n, n the
     /// occurrences), the rules' total, its size and the text's length; the rules' cues count as
     /// the model learned to weigh them. The label is the most probable class, the score
     /// P(positive) − P(negative). Without a model: the rules' cues summed and squashed,
@@ -377,7 +377,7 @@ impl SentimentModel {
     }
 
     /// What training sees of a text: the named features the learned model reads (its words,
-    /// characters and character pairs, each occurrence valued 1/√n) and the rules' total.
+    /// characters, pairs and triples, each occurrence valued 1/√n) and the rules' total.
     pub fn features(&self, text: &str, toks: &[Tok], infos: &[Info], hits: &[Hit]) -> (Vec<(String, f64)>, f64) {
         let mut out = Vec::new();
         for_each_feature(text, toks, |o| out.push((feature_name(text, &o), 1.0)));

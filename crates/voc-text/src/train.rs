@@ -177,18 +177,18 @@ pub fn folds(n: usize, folds: usize, seed: u64) -> Vec<usize> {
 /// Header of `config/sentiment/model.tsv`.
 pub const SENTIMENT_HEADER: &str =
     "Learned sentiment weights (crate voc-text, module learned): log-odds of positive per
-occurrence of a word (w:) or two adjacent characters (c:), added to the rules' cue weights.
+occurrence of a word (w:) or one to three adjacent characters (c:), and of the rules' total (r:).
 Trained on crates/voc-text/tests/data/reviews_train.tsv by scripts/train-models; do not edit by hand.";
 
 /// Header of `config/intent_model.tsv`.
 pub const INTENT_HEADER: &str =
     "Learned intent weights (crate voc-text, module intent): one column per intent, summed over
-the words (w:), adjacent character pairs (c:) and fired rules (r:, their distinct cue count) of a message.
+the characters and adjacent character pairs (c:) and fired rules (r:, their distinct cue count) of a message.
 Trained on crates/voc-text/tests/data/chat_dev_train.tsv by scripts/train-models; do not edit by hand.";
 
 /// The options the committed sentiment model is trained with.
 pub fn sentiment_options() -> TrainOptions {
-    TrainOptions { epochs: 12, learning_rate: 0.2, l2: 1e-4, min_count: 2, prune: 0.1, seed: 20261202 }
+    TrainOptions { epochs: 25, learning_rate: 0.1, l2: 1e-4, min_count: 2, prune: 0.1, seed: 20261202 }
 }
 
 /// The options the committed intent model is trained with.

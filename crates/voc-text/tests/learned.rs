@@ -47,8 +47,8 @@ fn sentiment_on_the_held_aside_chat_fifth() {
     let (three, polar) = train::evaluate_chat_sentiment(Analyzer::builtin(), &chat_heldout());
     println!("sentiment on the held-aside chat fifth, three classes:\n{three}");
     println!("positive and negative messages (neutral counts as wrong):\n{polar}");
-    assert!(three.accuracy() >= 0.85, "three-class accuracy {:.3}", three.accuracy());
-    assert!(polar.accuracy() >= 0.85, "polar accuracy {:.3}", polar.accuracy());
+    assert!(three.accuracy() >= 0.87, "three-class accuracy {:.3}", three.accuracy());
+    assert!(polar.accuracy() >= 0.87, "polar accuracy {:.3}", polar.accuracy());
 }
 
 /// Measured at commit: reviews 0.846 with 0.996 decided; chat three classes 0.874, polar 0.897.
@@ -59,7 +59,7 @@ fn sentiment_cross_validation() {
     let chat = read_tsv(&data("chat_dev_train.tsv"));
     let cv = train::cross_validate_sentiment(&TextConfig::builtin(), &reviews, &chat, 5);
     println!("5-fold cross-validation of sentiment:\n{cv}");
-    assert!(cv.reviews.accuracy() >= 0.83, "reviews {:.3}", cv.reviews.accuracy());
+    assert!(cv.reviews.accuracy() >= 0.85, "reviews {:.3}", cv.reviews.accuracy());
     assert!(cv.reviews.coverage("neutral") >= 0.95, "reviews decided {:.3}", cv.reviews.coverage("neutral"));
     assert!(cv.chat.accuracy() >= 0.85, "chat {:.3}", cv.chat.accuracy());
 }
