@@ -26,7 +26,7 @@ impl Ctx {
     }
 
     fn jobs(&self) -> Result<JobSet> {
-        if !self.project.join("jobs").is_dir() {
+        if !self.project.join(voc_engine::job::JOBS_DIR).is_dir() {
             return Err(VocError::config(format!(
                 "{}: no jobs/ folder here; run from a voc project (the repository root) or pass --project DIR",
                 self.project.display()
@@ -50,7 +50,15 @@ pub async fn generate(
         return Err(VocError::config("--days, --shops and --customers must be at least 1"));
     }
     let root = Root::parse(out, true)?;
-    let cfg = voc_gen::GenConfig { start, days, shops, customers, seed, sessions_per_day, tz: chrono_tz_default() };
+    let cfg = voc_gen::GenConfig {
+        start,
+        days,
+        shops,
+        customers,
+        seed,
+        sessions_per_day,
+        tz: voc_engine::config::business_timezone(None)?,
+    };
     let summary = voc_gen::generate(&root, &cfg).await?;
     let mut o = std::io::stdout().lock();
     let _ = writeln!(o, "wrote {} ({} days from {start}, seed {seed}) in {:.1?}", root, days, summary.elapsed);
@@ -58,10 +66,6 @@ pub async fn generate(
         let _ = writeln!(o, "  {:<32} {:>10} rows {:>4} files {:>12} bytes", t.table, t.rows, t.files, t.bytes);
     }
     Ok(())
-}
-
-fn chrono_tz_default() -> chrono_tz::Tz {
-    std::env::var("VOC_TIMEZONE").ok().and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::Asia::Shanghai)
 }
 
 /// `voc run`.
@@ -196,7 +200,7 @@ pub async fn functions(ctx: &Ctx, format: &str) -> Result<()> {
 pub async fn validate(ctx: &Ctx) -> Result<()> {
     let cfg = ctx.config(None, None)?;
     let jobs = ctx.jobs()?;
-    let report = voc_engine::runner::validate(&cfg, &jobs).await?;
+    let report = voc_engine::validate::validate(&cfg, &jobs).await?;
     let mut o = std::io::stdout().lock();
     for line in report {
         let _ = writeln!(o, "ok  {line}");

@@ -35,6 +35,12 @@ pub fn partition_dir(date: NaiveDate) -> String {
     format!("{PARTITION_COLUMN}={}", date.format("%Y-%m-%d"))
 }
 
+/// Where a table's partition of a date lies under its root: `<table>/dt=YYYY-MM-DD`. Every
+/// committed file's path is built from it.
+pub fn partition_path(table: &str, date: NaiveDate) -> String {
+    format!("{table}/{}", partition_dir(date))
+}
+
 /// The dates `[end - days + 1, end]`, oldest first.
 pub fn window(end: NaiveDate, days: u32) -> Vec<NaiveDate> {
     (0..days as i64).rev().map(|k| end - chrono::Duration::days(k)).collect()
@@ -88,7 +94,7 @@ pub async fn scan_table(
     let mut objects = Vec::new();
     let run_date = *dates.last().expect("a window has at least one day");
     for d in dates {
-        let rel = format!("{table}/{}", partition_dir(*d));
+        let rel = partition_path(table, *d);
         let listed = root.list(&rel).await?;
         let committed = !needs_marker || listed.iter().any(|m| m.location.filename() == Some(SUCCESS_FILE));
         let files: Vec<ObjectMeta> = listed.into_iter().filter(is_data_file).collect();

@@ -70,6 +70,20 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
 }
 
+/// The business timezone: `VOC_TIMEZONE` when set, else the `timezone` of a config file (its
+/// value and path), else Asia/Shanghai. The one place the variable is read.
+pub fn business_timezone(from_file: Option<(&str, &Path)>) -> Result<chrono_tz::Tz> {
+    let from_env = std::env::var("VOC_TIMEZONE").ok().filter(|v| !v.is_empty());
+    let (name, origin) = match (from_env, from_file) {
+        (Some(v), _) => (v, "VOC_TIMEZONE".to_string()),
+        (None, Some((v, file))) => (v.to_string(), format!("{}: timezone", file.display())),
+        (None, None) => return Ok(chrono_tz::Asia::Shanghai),
+    };
+    name.parse().map_err(|_| {
+        VocError::config(format!("{origin}: expected an IANA zone name such as Asia/Shanghai, found '{name}'"))
+    })
+}
+
 impl Config {
     /// Loads `voc.toml` from `project_dir` (or `overrides.config_file`), then
     /// applies `VOC_INPUT`/`VOC_OUTPUT`, then the flags.
@@ -86,13 +100,7 @@ impl Config {
             FileConfig::default()
         };
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let tz_name = env("VOC_TIMEZONE").or(file.timezone.clone()).unwrap_or_else(|| "Asia/Shanghai".into());
-        let timezone: chrono_tz::Tz = tz_name.parse().map_err(|_| {
-            VocError::config(format!(
-                "{}: timezone: expected an IANA zone name such as Asia/Shanghai, found '{tz_name}'",
-                path.display()
-            ))
-        })?;
+        let timezone = business_timezone(file.timezone.as_deref().map(|v| (v, path.as_path())))?;
         let memory_limit_bytes = parse_size(&file.engine.memory_limit).ok_or_else(|| {
             VocError::config(format!(
                 "{}: engine.memory_limit: expected a size such as 4GiB or 512MiB, found '{}'",
@@ -119,23 +127,9 @@ impl Config {
         })
     }
 
-    /// A config for tests and the demo: defaults, the given roots.
-    pub fn with_roots(project_dir: &Path, input: &str, output: &str) -> Self {
-        Self {
-            project_dir: project_dir.to_path_buf(),
-            input: Some(input.into()),
-            output: Some(output.into()),
-            timezone: chrono_tz::Asia::Shanghai,
-            memory_limit_bytes: parse_size("4GiB").expect("valid"),
-            spill_dir: None,
-            target_partitions: 0,
-            batch_size: 8192,
-            max_rows_per_file: 1_000_000,
-        }
-    }
-
-    pub fn jobs_dir(&self) -> PathBuf {
-        self.project_dir.join("jobs")
+    /// Today's date in the business timezone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().with_timezone(&self.timezone).date_naive()
     }
 
     pub fn input_root(&self) -> Result<&str> {

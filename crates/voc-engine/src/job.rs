@@ -54,13 +54,6 @@ pub struct InputSpec {
     pub lag_days: u32,
 }
 
-impl InputSpec {
-    /// The partition dates read for a run date, oldest first.
-    pub fn window(&self, run_date: chrono::NaiveDate) -> Vec<chrono::NaiveDate> {
-        crate::catalog::window(run_date - chrono::Duration::days(self.lag_days as i64), self.days)
-    }
-}
-
 fn one() -> u32 {
     1
 }
@@ -117,6 +110,39 @@ pub struct Job {
     pub outputs: Vec<(OutputSpec, PathBuf)>,
 }
 
+/// One step of a path into a job file: a key, or the n-th table of an array of tables.
+#[derive(Debug, Clone, Copy)]
+enum Key<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+/// The byte offset of the last key of `path` in the parsed file (or of its value, or of the
+/// table it names, whichever the parser kept); None when the path is not in the file.
+fn key_span(root: &toml_edit::Table, path: &[Key]) -> Option<usize> {
+    let mut table: &dyn toml_edit::TableLike = root;
+    let mut at = None;
+    let mut i = 0;
+    while i < path.len() {
+        let Key::Name(name) = path[i] else { return None };
+        let (key, item) = table.get_key_value(name)?;
+        at = key.span().or_else(|| item.span()).map(|r| r.start).or(at);
+        i += 1;
+        match (path.get(i), item) {
+            (Some(Key::Index(n)), toml_edit::Item::ArrayOfTables(a)) => {
+                let t = a.get(*n)?;
+                at = t.span().map(|r| r.start).or(at);
+                table = t;
+                i += 1;
+            }
+            (Some(Key::Name(_)), item) => table = item.as_table_like()?,
+            (Some(Key::Index(_)), _) => return None,
+            (None, _) => {}
+        }
+    }
+    at
+}
+
 /// Job names and table names are SQL identifiers and path segments.
 fn valid_name(s: &str) -> bool {
     !s.is_empty()
@@ -133,9 +159,10 @@ impl Job {
     }
 
     pub fn parse(project_dir: &Path, file: &Path, name: &str, text: &str) -> Result<Job> {
-        let at = |key: &str| -> String {
-            // Point at the line that holds the key, when we can find it.
-            match text.find(key) {
+        // `file:line` of a key, from the parser's spans (the file alone if it is not there).
+        let doc = toml_edit::ImDocument::parse(text).ok();
+        let at = |path: &[Key]| -> String {
+            match doc.as_ref().and_then(|d| key_span(d.as_table(), path)) {
                 Some(off) => format!("{}:{}", file.display(), crate::config::line_col(text, off).0),
                 None => file.display().to_string(),
             }
@@ -157,14 +184,14 @@ impl Job {
             if i.lag_days > 366 {
                 return Err(VocError::config(format!(
                     "{}: inputs.{input}.lag_days: expected 0..=366, found {}",
-                    at(input),
+                    at(&[Key::Name("inputs"), Key::Name(input), Key::Name("lag_days")]),
                     i.lag_days
                 )));
             }
             if i.days == 0 || i.days > 3660 {
                 return Err(VocError::config(format!(
                     "{}: inputs.{input}.days: expected 1..=3660, found {}",
-                    at(input),
+                    at(&[Key::Name("inputs"), Key::Name(input), Key::Name("days")]),
                     i.days
                 )));
             }
@@ -172,7 +199,7 @@ impl Job {
         if spec.lag_days > 366 {
             return Err(VocError::config(format!(
                 "{}: lag_days: expected 0..=366, found {}",
-                at("lag_days"),
+                at(&[Key::Name("lag_days")]),
                 spec.lag_days
             )));
         }
@@ -180,18 +207,19 @@ impl Job {
             if !valid_name(k) || contract::schema(k).is_some() {
                 return Err(VocError::config(format!(
                     "{}: lookups.{k}: names are lower_snake_case and may not be an input table's name",
-                    at(k)
+                    at(&[Key::Name("lookups"), Key::Name(k)])
                 )));
             }
             if !project_dir.join(&l.file).is_file() {
-                return Err(VocError::config(format!("{}: lookups.{k}: file {} does not exist", at(k), l.file)));
+                let at = at(&[Key::Name("lookups"), Key::Name(k), Key::Name("file")]);
+                return Err(VocError::config(format!("{at}: lookups.{k}: file {} does not exist", l.file)));
             }
         }
         for (k, v) in &spec.params {
             if !valid_name(k) || matches!(k.as_str(), "run_date" | "window_start" | "timezone" | "dt") {
                 return Err(VocError::config(format!(
                     "{}: params.{k}: names are lower_snake_case and may not shadow run_date, window_start, timezone or dt",
-                    at(k)
+                    at(&[Key::Name("params"), Key::Name(k)])
                 )));
             }
             if !matches!(
@@ -200,30 +228,31 @@ impl Job {
             ) {
                 return Err(VocError::config(format!(
                     "{}: params.{k}: expected a string, integer, float or boolean, found {}",
-                    at(k),
+                    at(&[Key::Name("params"), Key::Name(k)]),
                     v.type_str()
                 )));
             }
         }
         let mut seen = BTreeSet::new();
         let mut outputs = Vec::new();
-        for o in &spec.outputs {
+        for (n, o) in spec.outputs.iter().enumerate() {
+            let output = [Key::Name("outputs"), Key::Index(n), Key::Name("table")];
             if !valid_name(&o.table) {
                 return Err(VocError::config(format!(
                     "{}: output table '{}' must be lower_snake_case",
-                    at(&o.table),
+                    at(&output),
                     o.table
                 )));
             }
             if contract::schema(&o.table).is_some() {
                 return Err(VocError::config(format!(
                     "{}: output table '{}' has the name of an input table of the contract",
-                    at(&o.table),
+                    at(&output),
                     o.table
                 )));
             }
             if !seen.insert(o.table.clone()) {
-                return Err(VocError::config(format!("{}: output table '{}' is listed twice", at(&o.table), o.table)));
+                return Err(VocError::config(format!("{}: output table '{}' is listed twice", at(&output), o.table)));
             }
             for c in &o.checks {
                 let empty = match c {
@@ -234,7 +263,7 @@ impl Job {
                 if empty {
                     return Err(VocError::config(format!(
                         "{}: check {} on '{}' names no columns or values",
-                        at(&o.table),
+                        at(&output),
                         c.describe(),
                         o.table
                     )));
@@ -245,7 +274,7 @@ impl Job {
             if !sql_path.is_file() {
                 return Err(VocError::config(format!(
                     "{}: output '{}': SQL file {rel} does not exist",
-                    at(&o.table),
+                    at(&output),
                     o.table
                 )));
             }
@@ -254,15 +283,13 @@ impl Job {
         Ok(Job { name: name.to_string(), file: file.to_path_buf(), spec, outputs })
     }
 
-    /// The partition date a run for `run_date` writes.
-    pub fn output_date(&self, run_date: chrono::NaiveDate) -> chrono::NaiveDate {
-        run_date - chrono::Duration::days(self.spec.lag_days as i64)
-    }
-
     pub fn output_tables(&self) -> impl Iterator<Item = &str> {
         self.outputs.iter().map(|(o, _)| o.table.as_str())
     }
 }
+
+/// The folder of a project that holds its job files.
+pub const JOBS_DIR: &str = "jobs";
 
 /// Every job of a project, validated together.
 #[derive(Debug, Clone)]
@@ -273,7 +300,7 @@ pub struct JobSet {
 impl JobSet {
     /// Loads every `jobs/*.toml` and checks names, producers and dependencies.
     pub fn load(project_dir: &Path) -> Result<Self> {
-        let dir = project_dir.join("jobs");
+        let dir = project_dir.join(JOBS_DIR);
         let entries = std::fs::read_dir(&dir)
             .map_err(|e| VocError::config(format!("{}: cannot read the jobs folder: {e}", dir.display())))?;
         let mut files: Vec<PathBuf> = entries
@@ -447,6 +474,25 @@ mod tests {
     }
 
     #[test]
+    fn value_errors_point_at_the_key_line_not_at_an_earlier_mention() {
+        // `orders` and `t2` are named in a comment and in a first output before the bad keys.
+        let body = "# reads orders; lag_days = 9 would be wrong\n[inputs]\nrefunds = {}\norders = { days = 0 }\n\
+                    [[outputs]]\ntable = \"t1\"\n[[outputs]]\ntable = \"t2\"\n[[outputs]]\ntable = \"t2\"\n";
+        let dir = project(&[("a", body)]);
+        sql(dir.path(), "sql/a/t1.sql");
+        sql(dir.path(), "sql/a/t2.sql");
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("a.toml:4: inputs.orders.days: expected 1..=3660, found 0"), "{}", e.message);
+        std::fs::write(dir.path().join("jobs/a.toml"), body.replace("days = 0", "days = 1")).unwrap();
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("a.toml:10: output table 't2' is listed twice"), "{}", e.message);
+        let lag = "# lag_days matters\nlag_days = 400\n[[outputs]]\ntable = \"t1\"\n";
+        std::fs::write(dir.path().join("jobs/a.toml"), lag).unwrap();
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("a.toml:2: lag_days: expected 0..=366, found 400"), "{}", e.message);
+    }
+
+    #[test]
     fn missing_sql_file_and_unknown_input_are_config_errors() {
         let dir = project(&[("a", "[[outputs]]\ntable = \"t1\"\n")]);
         let e = JobSet::load(dir.path()).unwrap_err();
@@ -507,8 +553,10 @@ mod tests {
         .unwrap();
         let set = JobSet::load(dir.path()).unwrap();
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
-        assert_eq!(set.jobs["a"].output_date(d), d - chrono::Duration::days(1));
-        let w = set.jobs["b"].spec.inputs["t1"].window(d);
-        assert_eq!(w, [d - chrono::Duration::days(2), d - chrono::Duration::days(1)]);
+        let (a, b) = (crate::plan::RunDates::new(&set.jobs["a"], d), crate::plan::RunDates::new(&set.jobs["b"], d));
+        assert_eq!((a.run, a.partition), (d, d - chrono::Duration::days(1)));
+        assert_eq!(b.partition, d);
+        assert_eq!(b.window("t1"), [d - chrono::Duration::days(2), d - chrono::Duration::days(1)]);
+        assert!(b.window("not_read").is_empty());
     }
 }

@@ -6,18 +6,24 @@
 pub mod catalog;
 pub mod checks;
 pub mod config;
-pub mod contract;
-pub mod error;
 pub mod job;
 pub mod lookup;
+pub mod manifest;
 pub mod output;
+pub mod plan;
 pub mod query;
 pub mod runner;
 pub mod session;
 pub mod sql;
-pub mod storage;
+pub mod staging;
+pub mod validate;
+
+// The contract, errors and storage roots live in voc-contract (the generator shares them); their
+// old paths here stay.
+pub use voc_contract::{contract, error, storage};
 
 pub use config::Config;
 pub use error::{ErrorKind, Result, VocError};
 pub use job::{Job, JobSet};
-pub use runner::{Manifest, Roots};
+pub use manifest::Manifest;
+pub use runner::Roots;

@@ -27,9 +27,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::dataframe::DataFrame;
 use datafusion::parquet::arrow::arrow_writer::ArrowWriterOptions;
 use datafusion::parquet::arrow::async_writer::{AsyncArrowWriter, AsyncFileWriter};
-use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::errors::ParquetError;
-use datafusion::parquet::file::properties::WriterProperties;
 use futures::future::BoxFuture;
 use futures::StreamExt;
 use object_store::buffered::BufWriter;
@@ -37,7 +35,7 @@ use object_store::path::Path;
 use object_store::ObjectStoreExt;
 use serde::Serialize;
 
-use crate::catalog::{is_data_file, partition_dir, SUCCESS_FILE};
+use crate::catalog::{is_data_file, partition_path, SUCCESS_FILE};
 use crate::error::{ErrorKind, Result, VocError};
 use crate::storage::Root;
 
@@ -115,13 +113,7 @@ impl AsyncFileWriter for HashingWriter {
 }
 
 fn writer_options() -> ArrowWriterOptions {
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        // Several row groups per file let readers (and our own later jobs)
-        // split a big partition across cores.
-        .set_max_row_group_row_count(Some(128 * 1024))
-        .set_created_by(format!("voc {}", env!("CARGO_PKG_VERSION")))
-        .build();
+    let props = voc_contract::parquet::writer_properties(format!("voc {}", env!("CARGO_PKG_VERSION")));
     // Plain Parquet types only, so Spark, Trino, DuckDB and older pyarrow all
     // read the files the same way (no embedded Arrow schema with view types).
     ArrowWriterOptions::new().with_properties(props).with_skip_arrow_metadata(true)
@@ -139,6 +131,7 @@ pub async fn stage_output(
     root: &Root,
     run_id: &str,
     table: &str,
+    partition: NaiveDate,
     df: DataFrame,
     max_rows_per_file: usize,
     sql_file: &std::path::Path,
@@ -159,7 +152,11 @@ pub async fn stage_output(
     let mut files: Vec<OutputFile> = Vec::new();
     let mut open: Option<OpenFile> = None;
     let mut total = 0u64;
-    let write_err = |e: ParquetError| VocError::storage(format!("output {table}: writing staged Parquet: {e}"));
+    let write_err = |e: ParquetError| {
+        VocError::storage(format!("{}: output {table}: writing staged Parquet: {e}", sql_file.display()))
+    };
+    // Where the files go when committed.
+    let dir_committed = partition_path(table, partition);
 
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| {
@@ -180,17 +177,17 @@ pub async fn stage_output(
             offset += take;
             if f.rows as usize >= max_rows_per_file {
                 let done = open.take().expect("open");
-                files.push(close_file(root, table, done, files.len()).await.map_err(write_err)?);
+                files.push(close_file(&dir_committed, done, files.len()).await.map_err(write_err)?);
             }
         }
     }
     if let Some(done) = open.take() {
-        files.push(close_file(root, table, done, files.len()).await.map_err(write_err)?);
+        files.push(close_file(&dir_committed, done, files.len()).await.map_err(write_err)?);
     }
     if files.is_empty() {
         // An empty output still gets one file, so its schema is known downstream.
         let f = open_file(root, &dir, 0, &schema).map_err(write_err)?;
-        files.push(close_file(root, table, f, 0).await.map_err(write_err)?);
+        files.push(close_file(&dir_committed, f, 0).await.map_err(write_err)?);
     }
     Ok(StagedTable { table: table.to_string(), schema, files, rows: total })
 }
@@ -208,11 +205,12 @@ fn open_file(root: &Root, dir: &str, n: usize, schema: &SchemaRef) -> Result<Ope
     Ok(OpenFile { writer, staged, rows: 0, shared })
 }
 
-async fn close_file(_root: &Root, table: &str, f: OpenFile, n: usize) -> Result<OutputFile, ParquetError> {
+/// Closes a staged file and names it by its content: `part-<n>-<hash>.parquet` in `dir_committed`.
+async fn close_file(dir_committed: &str, f: OpenFile, n: usize) -> Result<OutputFile, ParquetError> {
     f.writer.close().await?;
     let (hash, bytes) = *f.shared.lock().expect("not poisoned");
     let name = format!("part-{n:05}-{:016x}.parquet", hash.0);
-    Ok(OutputFile { path: format!("{table}/{{partition}}/{name}"), rows: f.rows, bytes, staged: f.staged, name })
+    Ok(OutputFile { path: format!("{dir_committed}/{name}"), rows: f.rows, bytes, staged: f.staged, name })
 }
 
 /// What the commit replaced, to undo it on failure.
@@ -224,19 +222,18 @@ struct Undo {
 /// Publishes staged tables into `dt=date` partitions with `manifest` as
 /// each partition's `_SUCCESS`. All or nothing, as described in the module.
 pub async fn commit(root: &Root, date: NaiveDate, staged: &mut [StagedTable], manifest: &[u8]) -> Result<()> {
-    let part = partition_dir(date);
     let mut undo = Undo { moved: vec![], markers: vec![] };
     let mut old_files: Vec<Vec<Path>> = Vec::new();
     let result: Result<()> = async {
         for t in staged.iter_mut() {
-            let dir = format!("{}/{part}", t.table);
+            let dir = partition_path(&t.table, date);
             let existing = root.list(&dir).await?;
             let existing_names: BTreeSet<String> =
                 existing.iter().filter_map(|m| m.location.filename().map(str::to_string)).collect();
             let mut keep = BTreeSet::new();
             for f in t.files.iter_mut() {
-                let target = root.path(&format!("{dir}/{}", f.name));
-                f.path = format!("{dir}/{}", f.name);
+                debug_assert_eq!(f.path, format!("{dir}/{}", f.name), "staged for this partition");
+                let target = root.path(&f.path);
                 keep.insert(f.name.clone());
                 if existing_names.contains(&f.name) {
                     // Same bytes already published by an earlier run.
@@ -258,7 +255,7 @@ pub async fn commit(root: &Root, date: NaiveDate, staged: &mut [StagedTable], ma
             );
         }
         for t in staged.iter() {
-            let rel = format!("{}/{part}/{SUCCESS_FILE}", t.table);
+            let rel = format!("{}/{SUCCESS_FILE}", partition_path(&t.table, date));
             let previous = root.get_opt(&rel).await?;
             undo.markers.push((root.path(&rel), previous));
             root.put(&rel, Bytes::copy_from_slice(manifest)).await?;
@@ -398,7 +395,8 @@ mod tests {
                 ))
                 .await
                 .unwrap();
-            out.push(stage_output(root, run, table, df, 2, std::path::Path::new("t.sql")).await.unwrap());
+            let date = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+            out.push(stage_output(root, run, table, date, df, 2, std::path::Path::new("t.sql")).await.unwrap());
         }
         out
     }

@@ -18,9 +18,9 @@ use crate::config::Config;
 use crate::contract;
 use crate::error::{ErrorKind, Result, VocError};
 use crate::job::JobSet;
-use crate::runner::stage_view;
 use crate::session::{new_session, register_root};
-use crate::sql::{sql_error, Params};
+use crate::sql::sql_error;
+use crate::staging::stage_view;
 use crate::storage::Root;
 
 /// How `voc sql` prints results.
@@ -57,8 +57,7 @@ pub struct Registered {
 pub async fn open(cfg: &Config, jobs: Option<&JobSet>) -> Result<(SessionContext, Registered)> {
     let ctx = new_session(cfg)?.enable_url_table();
     let mut reg = Registered::default();
-    let today = chrono::Utc::now().with_timezone(&cfg.timezone).date_naive();
-    let params = Params::for_run(today, cfg.timezone.name());
+    let params = crate::plan::RunDates::unlagged(cfg.today()).params(cfg.timezone.name(), None);
     if let Some(input) = cfg.input.as_deref() {
         let root = Root::parse(input, false)?;
         register_root(&ctx, &root);

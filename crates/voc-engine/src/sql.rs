@@ -24,18 +24,13 @@ pub struct Params {
 impl Params {
     /// `$run_date` (DATE), `$dt` (DATE, the partition written: the run date
     /// unless the job has `lag_days`) and `$timezone` (the business zone name).
-    pub fn for_run(run_date: NaiveDate, timezone: &str) -> Self {
+    /// [`RunDates::params`](crate::plan::RunDates::params) computes them once for a run.
+    pub fn for_run(run_date: NaiveDate, partition: NaiveDate, timezone: &str) -> Self {
         let mut p = Params::default();
         p.set("run_date", date_value(run_date));
-        p.set("dt", date_value(run_date));
+        p.set("dt", date_value(partition));
         p.set("timezone", ScalarValue::Utf8(Some(timezone.to_string())));
         p
-    }
-
-    /// Sets `$dt`, the partition date a lagged job writes.
-    pub fn with_output_date(mut self, dt: NaiveDate) -> Self {
-        self.set("dt", date_value(dt));
-        self
     }
 
     pub fn set(&mut self, name: &str, v: ScalarValue) {
@@ -182,7 +177,8 @@ mod tests {
     #[tokio::test]
     async fn run_date_binds_as_a_date() {
         let ctx = SessionContext::new();
-        let p = Params::for_run(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), "Asia/Shanghai");
+        let d = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let p = Params::for_run(d, d, "Asia/Shanghai");
         let df = plan_query(
             &ctx,
             Path::new("q.sql"),

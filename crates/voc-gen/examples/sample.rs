@@ -2,10 +2,10 @@
 //! `cargo run -p voc-gen --example sample [-- N]`
 //! With `--bench SESSIONS` it instead times a one-day data set of that many sessions.
 
+use arrow::array::{Array, AsArray};
 use chrono::NaiveDate;
-use datafusion::arrow::array::{Array, AsArray};
-use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use voc_engine::storage::Root;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use voc_contract::storage::Root;
 use voc_gen::{generate, GenConfig};
 
 #[tokio::main]
@@ -76,7 +76,7 @@ async fn main() {
                     if a.is_null(i) {
                         "∅".into()
                     } else {
-                        datafusion::arrow::util::display::array_value_to_string(a, i).unwrap()
+                        arrow::util::display::array_value_to_string(a, i).unwrap()
                     }
                 })
                 .collect();

@@ -1,6 +1,6 @@
 //! # voc-gen — deterministic synthetic customer-service data with planted truth
 //!
-//! `generate` writes the nine contract tables (`voc_engine::contract`) as
+//! `generate` writes the nine contract tables (`voc_contract::contract`) as
 //! Hive-partitioned, zstd-compressed Parquet, `<table>/dt=YYYY-MM-DD/part-0000N.parquet`,
 //! where `dt` is the business date in `GenConfig::tz` of each row's event time
 //! (message `sent_at`, session `started_at`, order `created_at`, refund
@@ -44,15 +44,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use arrow::datatypes::{DataType, SchemaRef};
 use bytes::Bytes;
 use chrono::NaiveDate;
-use datafusion::arrow::datatypes::{DataType, SchemaRef};
 
 use model::{Kind, World};
 use table::{encode, schema_of, V};
-use voc_engine::contract;
-use voc_engine::storage::Root;
-use voc_engine::{Result, VocError};
+use voc_contract::contract;
+use voc_contract::storage::Root;
+use voc_contract::{Result, VocError};
 
 pub use model::business_date;
 

@@ -2,17 +2,16 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{
+use arrow::array::{
     ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int32Builder, Int64Builder, StringBuilder,
     TimestampMillisecondBuilder,
 };
-use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::basic::{Compression, ZstdLevel};
-use datafusion::parquet::file::properties::WriterProperties;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
 
-use voc_engine::{Result, VocError};
+use voc_contract::{Result, VocError};
 
 /// One cell.
 #[derive(Clone, Debug)]
@@ -30,9 +29,6 @@ pub enum V {
 
 /// Rows per Parquet file before a table is split into part-00001, ….
 pub const ROWS_PER_FILE: usize = 1_000_000;
-
-/// Rows per Parquet row group in generated files.
-pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 fn batch(schema: &SchemaRef, rows: &[Vec<V>]) -> Result<RecordBatch> {
     let n = rows.len();
@@ -133,14 +129,9 @@ fn batch(schema: &SchemaRef, rows: &[Vec<V>]) -> Result<RecordBatch> {
     RecordBatch::try_new(schema.clone(), cols).map_err(|e| VocError::internal(format!("voc-gen: {e}")))
 }
 
+/// voc's Parquet settings ([`voc_contract::parquet`]), written by `voc-gen`.
 pub fn props() -> WriterProperties {
-    // Row groups of 128k rows, as a Spark or Flink dump would have: readers
-    // parallelise over row groups, so one huge group would pin a file to a core.
-    WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .set_created_by("voc-gen".to_string())
-        .build()
+    voc_contract::parquet::writer_properties("voc-gen")
 }
 
 /// Encodes rows as one or more Parquet files (split every [`ROWS_PER_FILE`] rows).

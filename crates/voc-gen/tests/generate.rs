@@ -3,12 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::{Int32Type, TimestampMillisecondType};
 use chrono::NaiveDate;
-use datafusion::arrow::array::{Array, AsArray, RecordBatch};
-use datafusion::arrow::datatypes::{Int32Type, TimestampMillisecondType};
-use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use datafusion::parquet::basic::Compression;
-use voc_engine::storage::Root;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::Compression;
+use voc_contract::storage::Root;
 use voc_gen::{generate, pii, truth_schema, vocab, GenConfig, GenSummary, TRUTH_FACTS};
 
 fn start() -> NaiveDate {
@@ -121,8 +121,8 @@ async fn check(cfg: GenConfig) {
     let tz = cfg.tz;
 
     // ---- every file: contract schema, zstd, layout
-    for t in voc_engine::contract::TABLES {
-        let want = voc_engine::contract::schema(t).unwrap();
+    for t in voc_contract::contract::TABLES {
+        let want = voc_contract::contract::schema(t).unwrap();
         let dts: BTreeSet<String> =
             std::fs::read_dir(root.join(t)).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         assert_eq!(dts.len(), 3, "{t}: one partition per day: {dts:?}");
@@ -334,8 +334,7 @@ async fn check(cfg: GenConfig) {
     // orders, refunds, reviews reference each other consistently
     let mut orders: BTreeMap<String, (String, String, String, i128, Option<i64>)> = BTreeMap::new();
     for (_, b) in table(root, "orders") {
-        let amount =
-            b.column_by_name("amount").unwrap().as_primitive::<datafusion::arrow::datatypes::Decimal128Type>().clone();
+        let amount = b.column_by_name("amount").unwrap().as_primitive::<arrow::datatypes::Decimal128Type>().clone();
         let (id, cu, pr, sku) = (s(&b, "order_id"), s(&b, "customer_id"), s(&b, "product_id"), s(&b, "sku_id"));
         let (cr, pa, sh, de) = (ts(&b, "created_at"), ts(&b, "paid_at"), ts(&b, "shipped_at"), ts(&b, "delivered_at"));
         for i in 0..b.num_rows() {
@@ -361,8 +360,7 @@ async fn check(cfg: GenConfig) {
     }
     let mut nref = 0;
     for (_, b) in table(root, "refunds") {
-        let amount =
-            b.column_by_name("amount").unwrap().as_primitive::<datafusion::arrow::datatypes::Decimal128Type>().clone();
+        let amount = b.column_by_name("amount").unwrap().as_primitive::<arrow::datatypes::Decimal128Type>().clone();
         let (oid, cu, pr, sku, at) =
             (s(&b, "order_id"), s(&b, "customer_id"), s(&b, "product_id"), s(&b, "sku_id"), ts(&b, "applied_at"));
         for i in 0..b.num_rows() {

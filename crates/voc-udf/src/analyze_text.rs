@@ -44,9 +44,6 @@ pub struct AnalysisBuilder {
     order_ids: ListBuilder<StringBuilder>,
 }
 
-/// Keywords kept per text in `analyze`.
-const ANALYZE_KEYWORDS: usize = 5;
-
 impl AnalysisBuilder {
     pub fn with_capacity(rows: usize) -> Self {
         Self {
@@ -69,7 +66,7 @@ impl AnalysisBuilder {
         let a = analyzer.analyze(text);
         self.valid.push(true);
         append_strings(&mut self.tokens, &a.tokens);
-        append_strings(&mut self.keywords, &a.keywords[..a.keywords.len().min(ANALYZE_KEYWORDS)]);
+        append_strings(&mut self.keywords, &a.keywords[..a.keywords.len().min(voc_text::ANALYZE_KEYWORDS)]);
         self.sentiment.append_value(a.sentiment.score);
         self.label.append_value(a.sentiment.label);
         append_strings(&mut self.evidence, &a.sentiment.evidence);
