@@ -15,7 +15,6 @@
 mod aspects;
 mod config;
 mod digits;
-mod docs;
 mod hash;
 mod intent;
 mod keywords;
@@ -36,7 +35,6 @@ use std::sync::OnceLock;
 
 pub use aspects::AspectOpinion;
 pub use config::{DictEntry, TextConfig, TextError};
-pub use docs::{function_docs, FunctionDoc};
 pub use intent::Intent;
 pub use learned::ModelFile;
 pub use pii::PiiMatch;

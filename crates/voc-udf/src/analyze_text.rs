@@ -115,11 +115,36 @@ impl BuildArray for AnalysisBuilder {
     }
 }
 
-text_kernel!(
-    AnalyzeText,
-    "analyze_text",
-    DataType::Struct(analysis_fields()),
-    AnalysisBuilder,
-    |rows| AnalysisBuilder::with_capacity(rows),
-    |analyzer, text, out| out.append(analyzer, text)
-);
+/// `STRUCT<tokens, keywords, …>` ([`analysis_fields`]).
+pub struct AnalysisStruct;
+
+impl Column for AnalysisStruct {
+    type Builder = AnalysisBuilder;
+    fn data_type() -> DataType {
+        DataType::Struct(analysis_fields())
+    }
+    fn builder(rows: usize) -> AnalysisBuilder {
+        AnalysisBuilder::with_capacity(rows)
+    }
+    fn append_null(out: &mut AnalysisBuilder) {
+        out.append_null()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct AnalyzeText;
+
+impl TextFunction for AnalyzeText {
+    const NAME: &'static str = "analyze_text";
+    const DOC: Doc = Doc {
+        signature: "analyze_text(text VARCHAR)",
+        returns: "STRUCT<tokens, keywords, sentiment, sentiment_label, sentiment_evidence, intent, tags, aspects, has_pii, masked, order_ids>",
+        doc: "Everything above from one segmentation pass; each field equals its single function",
+        example: "SELECT shop_id, analyze_text(content)['intent'], analyze_text(content)['tags'] FROM chat_messages LIMIT 10",
+    };
+    type Column = AnalysisStruct;
+
+    fn append(analyzer: &voc_text::Analyzer, text: &str, out: &mut AnalysisBuilder) {
+        out.append(analyzer, text);
+    }
+}

@@ -1,9 +1,23 @@
 //! `intent(text)`: presale / aftersale / logistics / refund_return / complaint / chitchat / other.
 
-use datafusion::arrow::array::StringBuilder;
-use datafusion::arrow::datatypes::DataType;
+use voc_text::Analyzer;
 
-use crate::kernel::*;
+use crate::kernel::{Column, Doc, TextFunction, Utf8};
 
-text_kernel!(Intent, "intent", DataType::Utf8, StringBuilder, |rows| string_builder(rows), |analyzer, text, out| out
-    .append_value(analyzer.intent(text).label));
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Intent;
+
+impl TextFunction for Intent {
+    const NAME: &'static str = "intent";
+    const DOC: Doc = Doc {
+        signature: "intent(text VARCHAR)",
+        returns: "VARCHAR",
+        doc: "presale | aftersale | logistics | refund_return | complaint | chitchat | other: the learned model (config/intent_model.tsv) over characters and the rules of config/intent.toml that fired",
+        example: "SELECT intent('再不处理我就打12315投诉')",
+    };
+    type Column = Utf8;
+
+    fn append(analyzer: &Analyzer, text: &str, out: &mut <Utf8 as Column>::Builder) {
+        out.append_value(analyzer.intent(text).label);
+    }
+}

@@ -2,8 +2,8 @@
 //! (Utf8, LargeUtf8, Utf8View) without copying, keep nulls as nulls, turn
 //! all-scalar calls back into a scalar, and build the common result types.
 //!
-//! A function file supplies only a [`Kernel`]: its name, result type and
-//! what to append for one text.
+//! A function file supplies only a [`TextFunction`]: its name, documentation, result
+//! [`Column`] and what to append for one text.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -24,14 +24,122 @@ use datafusion::logical_expr::{
 };
 use voc_text::Analyzer;
 
-/// One text function: what it returns and how it fills a row.
-pub trait Kernel: Send + Sync + 'static {
-    type Builder: BuildArray;
+/// One text function of one string argument: its name and documentation, the SQL type it
+/// returns, and what it appends for one text. A function is one file with one of these.
+pub trait TextFunction: Debug + PartialEq + Eq + Hash + Send + Sync + 'static {
+    /// The name SQL calls it by.
     const NAME: &'static str;
-    fn return_type() -> DataType;
+    const DOC: Doc;
+    /// The SQL type of its result, and the builder that collects it.
+    type Column: Column;
+    /// Appends the result for `text` (never null: a null text gives a null row without a call).
+    fn append(analyzer: &Analyzer, text: &str, out: &mut <Self::Column as Column>::Builder);
+}
+
+/// A result column: its Arrow type and the builder that makes it, tied together so they cannot
+/// disagree.
+pub trait Column {
+    type Builder: BuildArray;
+    fn data_type() -> DataType;
     fn builder(rows: usize) -> Self::Builder;
-    fn append(analyzer: &Analyzer, text: &str, out: &mut Self::Builder);
     fn append_null(out: &mut Self::Builder);
+}
+
+/// `VARCHAR`.
+pub struct Utf8;
+/// `DOUBLE`.
+pub struct Float64;
+/// `BOOLEAN`.
+pub struct Boolean;
+/// `LIST<VARCHAR>`.
+pub struct Utf8List;
+/// `LIST<STRUCT<aspect, polarity, evidence>>`.
+pub struct AspectList;
+
+impl Column for Utf8 {
+    type Builder = StringBuilder;
+    fn data_type() -> DataType {
+        DataType::Utf8
+    }
+    fn builder(rows: usize) -> StringBuilder {
+        string_builder(rows)
+    }
+    fn append_null(out: &mut StringBuilder) {
+        out.append_null()
+    }
+}
+
+impl Column for Float64 {
+    type Builder = Float64Builder;
+    fn data_type() -> DataType {
+        DataType::Float64
+    }
+    fn builder(rows: usize) -> Float64Builder {
+        float_builder(rows)
+    }
+    fn append_null(out: &mut Float64Builder) {
+        out.append_null()
+    }
+}
+
+impl Column for Boolean {
+    type Builder = BooleanBuilder;
+    fn data_type() -> DataType {
+        DataType::Boolean
+    }
+    fn builder(rows: usize) -> BooleanBuilder {
+        bool_builder(rows)
+    }
+    fn append_null(out: &mut BooleanBuilder) {
+        out.append_null()
+    }
+}
+
+impl Column for Utf8List {
+    type Builder = ListBuilder<StringBuilder>;
+    fn data_type() -> DataType {
+        string_list_type()
+    }
+    fn builder(rows: usize) -> ListBuilder<StringBuilder> {
+        string_list_builder(rows)
+    }
+    fn append_null(out: &mut ListBuilder<StringBuilder>) {
+        out.append_null()
+    }
+}
+
+impl Column for AspectList {
+    type Builder = AspectListBuilder;
+    fn data_type() -> DataType {
+        aspect_list_type()
+    }
+    fn builder(rows: usize) -> AspectListBuilder {
+        AspectListBuilder::with_capacity(rows)
+    }
+    fn append_null(out: &mut AspectListBuilder) {
+        out.append_null()
+    }
+}
+
+/// The documentation of a function, kept next to it: `voc functions` and DataFusion print it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Doc {
+    /// `name(arg TYPE, …)`.
+    pub signature: &'static str,
+    /// The SQL type returned.
+    pub returns: &'static str,
+    /// One line.
+    pub doc: &'static str,
+    /// A runnable SQL example.
+    pub example: &'static str,
+}
+
+impl Doc {
+    pub fn documentation(&self) -> Documentation {
+        Documentation::builder(crate::DOC_SECTION, self.doc, format!("{} → {}", self.signature, self.returns))
+            .with_sql_example(self.example)
+            .build()
+    }
 }
 
 /// A builder that turns what was appended into one array.
@@ -169,17 +277,6 @@ pub fn string_builder(rows: usize) -> StringBuilder {
     StringBuilder::with_capacity(rows, rows * 32)
 }
 
-/// The documentation of a function, from the doc block `voc-text` keeps
-/// beside the implementation (one source for `voc functions` and DataFusion).
-pub fn documentation(name: &str) -> Option<Documentation> {
-    let d = voc_text::function_docs().iter().find(|d| d.name == name)?;
-    Some(
-        Documentation::builder(crate::DOC_SECTION, d.doc, format!("{} → {}", d.signature, d.returns))
-            .with_sql_example(d.example)
-            .build(),
-    )
-}
-
 /// Results of the last few batches, keyed by the input array itself.
 ///
 /// DataFusion's optimizer may turn `a['x'], a['y']` over `a = analyze_text(t)`
@@ -211,8 +308,8 @@ impl BatchCache {
     }
 }
 
-/// A scalar UDF made of a [`Kernel`] and the shared analyzer.
-pub struct TextUdf<K: Kernel> {
+/// A scalar UDF made of a [`TextFunction`] and the shared analyzer.
+pub struct TextUdf<K: TextFunction> {
     analyzer: Arc<Analyzer>,
     signature: Signature,
     doc: Option<Documentation>,
@@ -220,37 +317,37 @@ pub struct TextUdf<K: Kernel> {
     _kernel: PhantomData<K>,
 }
 
-impl<K: Kernel> TextUdf<K> {
+impl<K: TextFunction> TextUdf<K> {
     pub fn udf(analyzer: Arc<Analyzer>) -> ScalarUDF {
         ScalarUDF::new_from_impl(Self {
             analyzer,
             signature: Signature::string(1, Volatility::Immutable),
-            doc: documentation(K::NAME),
+            doc: Some(K::DOC.documentation()),
             cache: BatchCache::default(),
             _kernel: PhantomData,
         })
     }
 }
 
-impl<K: Kernel> Debug for TextUdf<K> {
+impl<K: TextFunction> Debug for TextUdf<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "TextUdf({})", K::NAME)
     }
 }
 
-impl<K: Kernel> PartialEq for TextUdf<K> {
+impl<K: TextFunction> PartialEq for TextUdf<K> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.analyzer, &other.analyzer)
     }
 }
-impl<K: Kernel> Eq for TextUdf<K> {}
-impl<K: Kernel> Hash for TextUdf<K> {
+impl<K: TextFunction> Eq for TextUdf<K> {}
+impl<K: TextFunction> Hash for TextUdf<K> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         K::NAME.hash(state);
     }
 }
 
-impl<K: Kernel> ScalarUDFImpl for TextUdf<K> {
+impl<K: TextFunction> ScalarUDFImpl for TextUdf<K> {
     fn name(&self) -> &str {
         K::NAME
     }
@@ -258,7 +355,7 @@ impl<K: Kernel> ScalarUDFImpl for TextUdf<K> {
         &self.signature
     }
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(K::return_type())
+        Ok(K::Column::data_type())
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let (arrays, scalar) = arrays(&args)?;
@@ -284,7 +381,7 @@ pub fn str_values(array: &ArrayRef) -> Result<Vec<Option<&str>>> {
 /// notices, 好的 / 谢谢 / 在吗. A text met again in the batch costs one hash
 /// lookup; its result row is copied (`take`) instead of analysed again. A batch
 /// without repeats is computed row by row as before.
-pub fn compute_distinct<K: Kernel>(analyzer: &Analyzer, array: &ArrayRef) -> Result<ArrayRef> {
+pub fn compute_distinct<K: TextFunction>(analyzer: &Analyzer, array: &ArrayRef) -> Result<ArrayRef> {
     let values = str_values(array)?;
     let mut first: HashMap<&str, u32> = HashMap::with_capacity(values.len());
     let mut distinct: Vec<&str> = Vec::new();
@@ -300,11 +397,11 @@ pub fn compute_distinct<K: Kernel>(analyzer: &Analyzer, array: &ArrayRef) -> Res
         })
         .collect();
     let rows_of = |texts: &mut dyn Iterator<Item = Option<&str>>, n: usize| {
-        let mut out = K::builder(n);
+        let mut out = K::Column::builder(n);
         for v in texts {
             match v {
                 Some(text) => K::append(analyzer, text, &mut out),
-                None => K::append_null(&mut out),
+                None => K::Column::append_null(&mut out),
             }
         }
         out.build()
@@ -317,42 +414,16 @@ pub fn compute_distinct<K: Kernel>(analyzer: &Analyzer, array: &ArrayRef) -> Res
     Ok(take(&once, &UInt32Array::from(indices), None)?)
 }
 
-/// Declares a [`Kernel`]: `text_kernel!(Type, "sql_name", return type,
-/// builder type, |rows| new builder, |analyzer, text, out| append one row)`.
-macro_rules! text_kernel {
-    ($ty:ident, $name:literal, $ret:expr, $builder:ty, |$rows:ident| $new:expr, |$a:ident, $t:ident, $out:ident| $append:expr) => {
-        pub struct $ty;
-
-        impl Kernel for $ty {
-            type Builder = $builder;
-            const NAME: &'static str = $name;
-            fn return_type() -> DataType {
-                $ret
-            }
-            fn builder($rows: usize) -> Self::Builder {
-                $new
-            }
-            fn append($a: &voc_text::Analyzer, $t: &str, $out: &mut Self::Builder) {
-                $append;
-            }
-            fn append_null(out: &mut Self::Builder) {
-                out.append_null();
-            }
-        }
-    };
-}
-pub(crate) use text_kernel;
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The kernel applied row by row, as before batches were deduplicated.
-    fn row_by_row<K: Kernel>(analyzer: &Analyzer, array: &ArrayRef) -> ArrayRef {
-        let mut out = K::builder(array.len());
+    fn row_by_row<K: TextFunction>(analyzer: &Analyzer, array: &ArrayRef) -> ArrayRef {
+        let mut out = K::Column::builder(array.len());
         for_each_str(array, |v| match v {
             Some(text) => K::append(analyzer, text, &mut out),
-            None => K::append_null(&mut out),
+            None => K::Column::append_null(&mut out),
         })
         .unwrap();
         out.build().unwrap()

@@ -12,11 +12,19 @@ use datafusion::logical_expr::{
 use voc_text::Analyzer;
 
 use crate::kernel::{
-    append_strings, arrays, columnar, documentation, for_each_str, string_list_builder, string_list_type, BuildArray,
+    append_strings, arrays, columnar, for_each_str, string_list_builder, string_list_type, BuildArray, Doc,
 };
 
 /// Largest k accepted: keyword lists are summaries, not token dumps.
 const MAX_K: i64 = 100;
+
+/// Its documentation (`voc functions` and DataFusion print it).
+const DOC: Doc = Doc {
+    signature: "keywords(text VARCHAR, k INT DEFAULT 5)",
+    returns: "LIST<VARCHAR>",
+    doc: "Top-k TF-IDF keywords; service boilerplate (亲, 您好, 请问) weighs little and stop words never appear",
+    example: "SELECT keywords('亲，这款羽绒服充绒量是多少，会不会钻绒', 3)",
+};
 
 pub struct Keywords {
     analyzer: Arc<Analyzer>,
@@ -29,7 +37,7 @@ impl Keywords {
         ScalarUDF::new_from_impl(Self {
             analyzer,
             signature: Signature::user_defined(Volatility::Immutable),
-            doc: documentation("keywords"),
+            doc: Some(DOC.documentation()),
         })
     }
 }

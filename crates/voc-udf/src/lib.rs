@@ -39,11 +39,11 @@ pub const DOC_SECTION: datafusion::logical_expr::DocSection = datafusion::logica
     description: Some("Chinese customer-service text analytics (voc-text)"),
 };
 
-/// Every scalar function, sharing one analyzer.
-pub fn scalar_udfs(analyzer: Arc<Analyzer>) -> Vec<ScalarUDF> {
+/// The text functions of one string argument (each a [`kernel::TextFunction`]), sharing one
+/// analyzer.
+pub fn text_udfs(analyzer: Arc<Analyzer>) -> Vec<ScalarUDF> {
     vec![
         TextUdf::<segment::Segment>::udf(analyzer.clone()),
-        keywords::Keywords::udf(analyzer.clone()),
         TextUdf::<sentiment::Sentiment>::udf(analyzer.clone()),
         TextUdf::<sentiment_label::SentimentLabel>::udf(analyzer.clone()),
         TextUdf::<sentiment_evidence::SentimentEvidence>::udf(analyzer.clone()),
@@ -55,9 +55,15 @@ pub fn scalar_udfs(analyzer: Arc<Analyzer>) -> Vec<ScalarUDF> {
         TextUdf::<extract_order_ids::ExtractOrderIds>::udf(analyzer.clone()),
         TextUdf::<normalize_question::NormalizeQuestion>::udf(analyzer.clone()),
         TextUdf::<analyze_text::AnalyzeText>::udf(analyzer),
-        match_words::MatchWords::udf(),
-        local_time::LocalTime::udf(),
     ]
+}
+
+/// Every scalar function, sharing one analyzer: the text functions, then those of more
+/// arguments.
+pub fn scalar_udfs(analyzer: Arc<Analyzer>) -> Vec<ScalarUDF> {
+    let mut all = text_udfs(analyzer.clone());
+    all.extend([keywords::Keywords::udf(analyzer), match_words::MatchWords::udf(), local_time::LocalTime::udf()]);
+    all
 }
 
 /// Every aggregate function.

@@ -12,7 +12,15 @@ use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
-use crate::kernel::{arrays, columnar};
+use crate::kernel::{arrays, columnar, Doc};
+
+/// Its documentation (`voc functions` and DataFusion print it).
+const DOC: Doc = Doc {
+    signature: "local_time(ts TIMESTAMP, timezone VARCHAR)",
+    returns: "TIMESTAMP",
+    doc: "A UTC timestamp as wall-clock time in a time zone (IANA name), for local hours and dates.",
+    example: "SELECT local_time(TIMESTAMP '2026-11-01 16:30:00', 'Asia/Shanghai')",
+};
 
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct LocalTime {
@@ -24,13 +32,7 @@ impl LocalTime {
     pub fn udf() -> ScalarUDF {
         ScalarUDF::new_from_impl(Self {
             signature: Signature::user_defined(Volatility::Immutable),
-            doc: Documentation::builder(
-                crate::DOC_SECTION,
-                "A UTC timestamp as wall-clock time in a time zone (IANA name), for local hours and dates.",
-                "local_time(timestamp, timezone) → timestamp",
-            )
-            .with_sql_example("SELECT local_time(TIMESTAMP '2026-11-01 16:30:00', 'Asia/Shanghai')")
-            .build(),
+            doc: DOC.documentation(),
         })
     }
 }

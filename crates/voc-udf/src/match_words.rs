@@ -18,12 +18,20 @@ use datafusion::logical_expr::{
 };
 use voc_text::WordMatcher;
 
-use crate::kernel::{append_strings, arrays, columnar, for_each_str, string_list_builder, string_list_type};
+use crate::kernel::{append_strings, arrays, columnar, for_each_str, string_list_builder, string_list_type, Doc};
 
 /// Distinct word lists whose matchers are kept.
 const MAX_CACHED: usize = 64;
 
 type Cached = (Vec<String>, Arc<WordMatcher>);
+
+/// Its documentation (`voc functions` and DataFusion print it).
+const DOC: Doc = Doc {
+    signature: "match_words(text VARCHAR, words LIST<VARCHAR>)",
+    returns: "LIST<VARCHAR>",
+    doc: "The words of a list that occur in a text, each once, in order of first occurrence (for rule files: forbidden phrases, complaint words).",
+    example: "SELECT match_words('再不处理我就打12315投诉', ['12315', '投诉', '律师'])",
+};
 
 pub struct MatchWords {
     signature: Signature,
@@ -35,13 +43,7 @@ impl MatchWords {
     pub fn udf() -> ScalarUDF {
         ScalarUDF::new_from_impl(Self {
             signature: Signature::user_defined(Volatility::Immutable),
-            doc: Documentation::builder(
-                crate::DOC_SECTION,
-                "The words of a list that occur in a text, each once, in order of first occurrence (for rule files: forbidden phrases, complaint words).",
-                "match_words(text, words list) → list of strings",
-            )
-            .with_sql_example("SELECT match_words('再不处理我就打12315投诉', ['12315', '投诉', '律师'])")
-            .build(),
+            doc: DOC.documentation(),
             matchers: Mutex::new(Vec::new()),
         })
     }

@@ -1,15 +1,23 @@
 //! `segment(text)`: jieba accurate mode with HMM plus the domain dictionary.
 
-use datafusion::arrow::array::{ListBuilder, StringBuilder};
-use datafusion::arrow::datatypes::DataType;
+use voc_text::Analyzer;
 
-use crate::kernel::*;
+use crate::kernel::{append_strings, Column, Doc, TextFunction, Utf8List};
 
-text_kernel!(
-    Segment,
-    "segment",
-    string_list_type(),
-    ListBuilder<StringBuilder>,
-    |rows| string_list_builder(rows),
-    |analyzer, text, out| append_strings(out, &analyzer.segment(text))
-);
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Segment;
+
+impl TextFunction for Segment {
+    const NAME: &'static str = "segment";
+    const DOC: Doc = Doc {
+        signature: "segment(text VARCHAR)",
+        returns: "LIST<VARCHAR>",
+        doc: "Words of the text: jieba accurate mode with HMM plus the domain dictionary (config/dict); no punctuation or emoji",
+        example: "SELECT segment('七天无理由退货，运费险有吗')",
+    };
+    type Column = Utf8List;
+
+    fn append(analyzer: &Analyzer, text: &str, out: &mut <Utf8List as Column>::Builder) {
+        append_strings(out, &analyzer.segment(text));
+    }
+}

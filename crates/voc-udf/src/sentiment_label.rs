@@ -1,15 +1,23 @@
 //! `sentiment_label(text)`: positive / neutral / negative.
 
-use datafusion::arrow::array::StringBuilder;
-use datafusion::arrow::datatypes::DataType;
+use voc_text::Analyzer;
 
-use crate::kernel::*;
+use crate::kernel::{Column, Doc, TextFunction, Utf8};
 
-text_kernel!(
-    SentimentLabel,
-    "sentiment_label",
-    DataType::Utf8,
-    StringBuilder,
-    |rows| string_builder(rows),
-    |analyzer, text, out| out.append_value(analyzer.sentiment(text).label)
-);
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SentimentLabel;
+
+impl TextFunction for SentimentLabel {
+    const NAME: &'static str = "sentiment_label";
+    const DOC: Doc = Doc {
+        signature: "sentiment_label(text VARCHAR)",
+        returns: "VARCHAR",
+        doc: "positive | neutral | negative: the most probable class of the learned model (rules alone: score at or beyond ±0.15)",
+        example: "SELECT sentiment_label('质量不错，就是物流有点慢')",
+    };
+    type Column = Utf8;
+
+    fn append(analyzer: &Analyzer, text: &str, out: &mut <Utf8 as Column>::Builder) {
+        out.append_value(analyzer.sentiment(text).label);
+    }
+}

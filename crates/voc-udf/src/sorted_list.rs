@@ -19,6 +19,16 @@ use datafusion::common::{plan_err, Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Documentation, Signature, Volatility};
 
+use crate::kernel::Doc;
+
+/// Its documentation (`voc functions` and DataFusion print it).
+const DOC: Doc = Doc {
+    signature: "sorted_list(value ANY)",
+    returns: "LIST (aggregate)",
+    doc: "(aggregate) The values of a group as a list in ascending order (structs by their fields in order); nulls are left out. For small evidence lists.",
+    example: "SELECT session_id, sorted_list(named_struct('rule_id', rule_id, 'points', points)) FROM qa_deductions GROUP BY session_id",
+};
+
 #[derive(Debug)]
 pub struct SortedList {
     signature: Signature,
@@ -41,13 +51,7 @@ impl SortedList {
     pub fn udaf() -> AggregateUDF {
         AggregateUDF::new_from_impl(Self {
             signature: Signature::any(1, Volatility::Immutable),
-            doc: Documentation::builder(
-                crate::DOC_SECTION,
-                "(aggregate) The values of a group as a list in ascending order (structs by their fields in order); nulls are left out. For small evidence lists.",
-                "sorted_list(value) → list",
-            )
-            .with_sql_example("SELECT session_id, sorted_list(named_struct('rule_id', rule_id, 'points', points)) FROM qa_deductions GROUP BY session_id")
-            .build(),
+            doc: DOC.documentation(),
         })
     }
 }

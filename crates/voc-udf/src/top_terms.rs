@@ -12,10 +12,18 @@ use datafusion::common::{plan_err, Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Documentation, Signature, Volatility};
 
-use crate::kernel::{documentation, for_each_str, string_list_type};
+use crate::kernel::{for_each_str, string_list_type, Doc};
 
 /// k when the call gives none.
 const DEFAULT_K: usize = 10;
+
+/// Its documentation (`voc functions` and DataFusion print it).
+const DOC: Doc = Doc {
+    signature: "top_terms(terms LIST<VARCHAR>, k INT DEFAULT 10)",
+    returns: "LIST<VARCHAR> (aggregate)",
+    doc: "Aggregate: the k most frequent terms over the lists of a group, most frequent first (ties by term)",
+    example: "SELECT shop_id, top_terms(keywords(content, 5), 10) FROM chat_messages GROUP BY shop_id",
+};
 
 #[derive(Debug)]
 pub struct TopTerms {
@@ -39,7 +47,7 @@ impl TopTerms {
     pub fn udaf() -> AggregateUDF {
         AggregateUDF::new_from_impl(Self {
             signature: Signature::user_defined(Volatility::Immutable),
-            doc: documentation("top_terms"),
+            doc: Some(DOC.documentation()),
         })
     }
 }

@@ -38,27 +38,19 @@ async fn rows(ctx: &SessionContext, sql: &str) -> String {
     pretty_format_batches(&batches).unwrap().to_string()
 }
 
-const FUNCTIONS: &[&str] = &[
-    "segment",
-    "keywords",
-    "sentiment",
-    "sentiment_label",
-    "sentiment_evidence",
-    "intent",
-    "tags",
-    "aspects",
-    "mask_pii",
-    "has_pii",
-    "extract_order_ids",
-    "normalize_question",
-    "analyze_text",
-];
+/// The names of the text functions of one string argument, from the registry itself.
+fn text_functions() -> Vec<String> {
+    let analyzer = Arc::new(Analyzer::new(&voc_text::TextConfig::builtin()).unwrap());
+    voc_udf::text_udfs(analyzer).iter().map(|f| f.name().to_string()).collect()
+}
 
 #[tokio::test]
 async fn every_function_reads_every_string_layout_and_keeps_nulls() {
     let ctx = ctx();
     register_texts(&ctx).await;
-    for f in FUNCTIONS {
+    let functions = text_functions();
+    assert!(functions.len() >= 12 && functions.contains(&"analyze_text".to_string()), "{functions:?}");
+    for f in &functions {
         let plain = rows(&ctx, &format!("SELECT {f}(x) AS r FROM texts")).await;
         for layout in ["LargeUtf8", "Utf8View"] {
             let other = rows(&ctx, &format!("SELECT {f}(arrow_cast(x, '{layout}')) AS r FROM texts")).await;
@@ -157,9 +149,35 @@ async fn top_terms_counts_terms_across_a_group() {
     assert!(s.contains("[物流]") || s.contains("[太慢]"), "{s}");
 }
 
+/// The struct `analyze_text` is documented to return is the one it returns.
 #[test]
 fn the_analyze_doc_names_the_struct_fields_it_returns() {
-    let doc = voc_text::function_docs().iter().find(|d| d.name == "analyze_text").unwrap();
+    let analyzer = Arc::new(Analyzer::new(&voc_text::TextConfig::builtin()).unwrap());
+    let udfs = voc_udf::scalar_udfs(analyzer);
+    let doc = udfs.iter().find(|f| f.name() == "analyze_text").and_then(|f| f.documentation()).unwrap();
     let names: Vec<String> = voc_udf::analysis_fields().iter().map(|f| f.name().clone()).collect();
-    assert_eq!(doc.returns, format!("STRUCT<{}>", names.join(", ")));
+    assert!(doc.syntax_example.ends_with(&format!("→ STRUCT<{}>", names.join(", "))), "{}", doc.syntax_example);
+}
+
+/// Every function voc registers, scalar or aggregate, carries its documentation (what `voc
+/// functions` prints): one line, a syntax and an example that is a query.
+#[test]
+fn every_registered_function_is_documented() {
+    let analyzer = Arc::new(Analyzer::new(&voc_text::TextConfig::builtin()).unwrap());
+    let scalars = voc_udf::scalar_udfs(analyzer);
+    let aggregates = voc_udf::aggregate_udfs();
+    let docs: Vec<(String, Option<&datafusion::logical_expr::Documentation>)> = scalars
+        .iter()
+        .map(|f| (f.name().to_string(), f.documentation()))
+        .chain(aggregates.iter().map(|f| (f.name().to_string(), f.documentation())))
+        .collect();
+    assert!(docs.len() >= 17, "{} functions", docs.len());
+    for (name, doc) in docs {
+        let doc = doc.unwrap_or_else(|| panic!("{name} has no documentation"));
+        assert_eq!(doc.doc_section.label, voc_udf::DOC_SECTION.label, "{name}");
+        assert!(!doc.description.is_empty() && !doc.description.contains('\n'), "{name}: {}", doc.description);
+        assert!(doc.syntax_example.starts_with(&format!("{name}(")), "{name}: {}", doc.syntax_example);
+        let example = doc.sql_example.as_deref().unwrap_or_default();
+        assert!(example.starts_with("SELECT") && example.contains(&format!("{name}(")), "{name}: {example}");
+    }
 }
