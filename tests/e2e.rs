@@ -531,3 +531,29 @@ fn the_demo_generates_runs_every_job_and_reports_what_it_wrote() {
     };
     assert_eq!(strip(&report), strip(&stdout(&again)));
 }
+
+/// The example of `examples/README.md`: a job added with a TOML file and SQL only validates, runs
+/// and counts what the day's refunds hold.
+#[test]
+fn the_example_job_added_without_rust_validates_and_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_days(tmp.path(), 4);
+    let project = copy_project(tmp.path());
+    copy_tree(&repo().join("examples/new_job/jobs"), &project.join("jobs"));
+    copy_tree(&repo().join("examples/new_job/sql"), &project.join("sql"));
+    let validated = run_in(&project, &["validate"]);
+    assert_ok(&validated);
+    assert!(stdout(&validated).contains("refund_reasons: refund_reasons_daily"), "{}", stdout(&validated));
+    let output = tmp.path().join("output");
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+    // Refunds come days after the orders: the third generated day has some.
+    let day = (1..=4)
+        .map(|n| format!("2026-11-{n:02}"))
+        .find(|d| rows(&input.join(format!("refunds/dt={d}"))) > 0)
+        .expect("a generated day with refunds");
+    assert_ok(&run_in(&project, &["run", "refund_reasons", "--date", &day, "--input", i, "--output", o]));
+    let part = output.join(format!("refund_reasons_daily/dt={day}"));
+    assert!(part.join("_SUCCESS").is_file());
+    let counted: f64 = read_dir(&part).iter().flat_map(|b| f64s(b, "refunds")).flatten().sum();
+    assert_eq!(counted as usize, rows(&input.join(format!("refunds/dt={day}"))));
+}

@@ -92,7 +92,8 @@ pub async fn scan_table(
         bytes: 0,
     };
     let mut objects = Vec::new();
-    let run_date = *dates.last().expect("a window has at least one day");
+    // The window's last day: the run date less the input's lag. Only it must exist when required.
+    let last_day = *dates.last().expect("a window has at least one day");
     for d in dates {
         let rel = partition_path(table, *d);
         let listed = root.list(&rel).await?;
@@ -101,7 +102,7 @@ pub async fn scan_table(
         let present = committed && (needs_marker || !files.is_empty());
         if !present {
             stats.missing_partitions.push(partition_dir(*d));
-            if *d == run_date && required {
+            if *d == last_day && required {
                 let what = if needs_marker {
                     format!(
                         "has no committed partition {} (no {SUCCESS_FILE}); run the job that writes it first",
