@@ -556,4 +556,13 @@ fn the_example_job_added_without_rust_validates_and_runs() {
     assert!(part.join("_SUCCESS").is_file());
     let counted: f64 = read_dir(&part).iter().flat_map(|b| f64s(b, "refunds")).flatten().sum();
     assert_eq!(counted as usize, rows(&input.join(format!("refunds/dt={day}"))));
+    // Read back from DuckDB with the example's query, as BI would (scripts/test installs duckdb).
+    let sql = std::fs::read_to_string(repo().join("examples/read_with_duckdb.sql")).unwrap().replace("/tmp/voc-out", o);
+    let read = std::process::Command::new("python3")
+        .args(["-c", "import duckdb, sys; r = duckdb.sql(sys.argv[1]).fetchall(); print(len(r), sum(x[2] for x in r), sorted({str(x[5]) for x in r}))", &sql])
+        .output()
+        .expect("python3 runs");
+    assert!(read.status.success(), "duckdb: {}", String::from_utf8_lossy(&read.stderr));
+    let want = format!("{} {} ['{day}']", rows(&part), counted as usize);
+    assert_eq!(String::from_utf8_lossy(&read.stdout).trim(), want);
 }
