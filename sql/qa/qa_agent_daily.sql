@@ -1,32 +1,6 @@
--- qa_agent_daily: QA of day $dt per agent (agent_id, team_id, shop_id): mean score, sessions,
--- share below the pass mark ($pass_mark), critical sessions, and how many
--- sessions broke each rule (rule_counts, ordered by rule id).
--- sorted_list (a voc aggregate) orders the structs by rule_id, their first field.
-WITH per_rule AS (
-    SELECT agent_id, team_id, shop_id, rule_id, MAX(rule_name) AS rule_name, COUNT(*) AS sessions
-    FROM qa_deductions
-    WHERE agent_id IS NOT NULL
-    GROUP BY agent_id, team_id, shop_id, rule_id
-),
-rule_counts AS (
-    SELECT agent_id, team_id, shop_id,
-        sorted_list(named_struct('rule_id', rule_id, 'rule_name', rule_name, 'sessions', sessions)) AS rule_counts
-    FROM per_rule
-    GROUP BY agent_id, team_id, shop_id
-),
-scores AS (
-    SELECT agent_id, team_id, shop_id,
-        COUNT(*) AS sessions,
-        SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END) AS calls,
-        AVG(score) AS score_avg,
-        MIN(score) AS score_min,
-        AVG(CASE WHEN score < $pass_mark THEN 1.0 ELSE 0.0 END) AS below_pass_rate,
-        SUM(CASE WHEN critical THEN 1 ELSE 0 END) AS critical_sessions
-    FROM qa_session_scores
-    WHERE agent_id IS NOT NULL
-    GROUP BY agent_id, team_id, shop_id
-)
-SELECT s.agent_id, s.team_id, s.shop_id, s.sessions, s.calls, s.score_avg, s.score_min, s.below_pass_rate, s.critical_sessions, r.rule_counts
-FROM scores s
-LEFT JOIN rule_counts r ON s.agent_id = r.agent_id AND s.team_id = r.team_id AND s.shop_id = r.shop_id
-ORDER BY s.agent_id, s.team_id, s.shop_id
+-- qa_agent_daily: QA of day $dt per agent (agent_id, team_id, shop_id), from the qa_rollup view
+-- (sql/qa/qa_rollup.sql: the columns are described there).
+SELECT agent_id, team_id, shop_id, sessions, calls, score_avg, score_min, below_pass_rate, critical_sessions, rule_counts
+FROM qa_rollup
+WHERE grain = 'agent'
+ORDER BY agent_id, team_id, shop_id

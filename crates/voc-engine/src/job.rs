@@ -33,8 +33,26 @@ pub struct JobFile {
     /// day D-1 when run for D. Its SQL reads the partition date as `$dt`.
     #[serde(default)]
     pub lag_days: u32,
+    /// Named queries the job's outputs read, planned before them and never written: what several
+    /// outputs share (the QA roll-ups per agent, team and shop aggregate one view).
+    #[serde(default)]
+    pub views: Vec<ViewSpec>,
     #[serde(default)]
     pub outputs: Vec<OutputSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewSpec {
+    /// The name the job's SQL reads it by.
+    pub name: String,
+    /// Path of the SQL file relative to the project; default `sql/<job>/<name>.sql`.
+    pub sql: Option<String>,
+    /// The output of this job the view reads last: it is planned once that output is built.
+    /// None: before the first output.
+    pub after: Option<String>,
+    #[serde(default)]
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -106,6 +124,8 @@ pub struct Job {
     pub name: String,
     pub file: PathBuf,
     pub spec: JobFile,
+    /// (view spec, absolute SQL path) in file order.
+    pub views: Vec<(ViewSpec, PathBuf)>,
     /// (output spec, absolute SQL path) in file order.
     pub outputs: Vec<(OutputSpec, PathBuf)>,
 }
@@ -234,6 +254,33 @@ impl Job {
             }
         }
         let mut seen = BTreeSet::new();
+        let mut views = Vec::new();
+        for (n, v) in spec.views.iter().enumerate() {
+            let at = at(&[Key::Name("views"), Key::Index(n), Key::Name("name")]);
+            let taken = contract::schema(&v.name).is_some()
+                || spec.inputs.contains_key(&v.name)
+                || spec.lookups.contains_key(&v.name)
+                || spec.outputs.iter().any(|o| o.table == v.name);
+            if !valid_name(&v.name) || taken || !seen.insert(v.name.clone()) {
+                return Err(VocError::config(format!(
+                    "{at}: view '{}': names are lower_snake_case and name nothing else the job reads or writes",
+                    v.name
+                )));
+            }
+            if let Some(after) = v.after.as_ref().filter(|a| !spec.outputs.iter().any(|o| &o.table == *a)) {
+                return Err(VocError::config(format!(
+                    "{at}: view '{}': after = '{after}' is not an output of this job",
+                    v.name
+                )));
+            }
+            let rel = v.sql.clone().unwrap_or_else(|| format!("sql/{name}/{}.sql", v.name));
+            let sql_path = project_dir.join(&rel);
+            if !sql_path.is_file() {
+                return Err(VocError::config(format!("{at}: view '{}': SQL file {rel} does not exist", v.name)));
+            }
+            views.push((v.clone(), sql_path));
+        }
+        let mut seen = BTreeSet::new();
         let mut outputs = Vec::new();
         for (n, o) in spec.outputs.iter().enumerate() {
             let output = [Key::Name("outputs"), Key::Index(n), Key::Name("table")];
@@ -280,7 +327,7 @@ impl Job {
             }
             outputs.push((o.clone(), sql_path));
         }
-        Ok(Job { name: name.to_string(), file: file.to_path_buf(), spec, outputs })
+        Ok(Job { name: name.to_string(), file: file.to_path_buf(), spec, views, outputs })
     }
 
     pub fn output_tables(&self) -> impl Iterator<Item = &str> {
@@ -490,6 +537,28 @@ mod tests {
         std::fs::write(dir.path().join("jobs/a.toml"), lag).unwrap();
         let e = JobSet::load(dir.path()).unwrap_err();
         assert!(e.message.contains("a.toml:2: lag_days: expected 0..=366, found 400"), "{}", e.message);
+    }
+
+    #[test]
+    fn views_are_checked_and_come_after_the_output_they_name() {
+        let body = "[[views]]\nname = \"v\"\nafter = \"t1\"\n[[outputs]]\ntable = \"t1\"\n";
+        let dir = project(&[("a", body)]);
+        sql(dir.path(), "sql/a/t1.sql");
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("a.toml:2: view 'v': SQL file sql/a/v.sql does not exist"), "{}", e.message);
+        sql(dir.path(), "sql/a/v.sql");
+        let set = JobSet::load(dir.path()).unwrap();
+        assert_eq!(set.jobs["a"].views[0].0.after.as_deref(), Some("t1"));
+        assert!(set.jobs["a"].views[0].1.ends_with("sql/a/v.sql"));
+        for (bad, why) in [
+            ("[[views]]\nname = \"v\"\nafter = \"t9\"\n", "after = 't9' is not an output of this job"),
+            ("[[views]]\nname = \"t1\"\n", "view 't1': names are lower_snake_case and name nothing else"),
+            ("[[views]]\nname = \"orders\"\n", "view 'orders': names are lower_snake_case and name nothing else"),
+        ] {
+            std::fs::write(dir.path().join("jobs/a.toml"), format!("{bad}[[outputs]]\ntable = \"t1\"\n")).unwrap();
+            let e = JobSet::load(dir.path()).unwrap_err();
+            assert!(e.message.contains(why), "{bad}: {}", e.message);
+        }
     }
 
     #[test]

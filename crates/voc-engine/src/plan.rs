@@ -66,9 +66,10 @@ pub struct PlannedOutput<'j> {
     pub df: DataFrame,
 }
 
-/// Plans the outputs of `job` in order against `ctx`. `then` does what the caller does with each
-/// (a run stages, checks and reads it back; validate checks its shape and makes an empty stand-in)
-/// and returns the table the job's later outputs read under its name.
+/// Plans the views of `job` (registered under their names, never written), then its outputs in
+/// order against `ctx`. `then` does what the caller does with each output (a run stages, checks
+/// and reads it back; validate checks its shape and makes an empty stand-in) and returns the
+/// table the job's later outputs read under its name.
 pub async fn plan_outputs(
     ctx: &SessionContext,
     cfg: &Config,
@@ -76,12 +77,25 @@ pub async fn plan_outputs(
     params: &Params,
     mut then: impl AsyncFnMut(PlannedOutput<'_>) -> Result<DataFrame>,
 ) -> Result<()> {
+    plan_views(ctx, cfg, job, params, None).await?;
     for (spec, sql_path) in &job.outputs {
         let (rel, text) = read_sql(cfg, sql_path)?;
         let df = plan_query(ctx, &rel, &text, params).await?;
         let readable = then(PlannedOutput { spec, rel, text, df }).await?;
         ctx.register_table(spec.table.as_str(), readable.into_view())
             .map_err(|e| VocError::internal(format!("output {}: {e}", spec.table)))?;
+        plan_views(ctx, cfg, job, params, Some(&spec.table)).await?;
+    }
+    Ok(())
+}
+
+/// Plans and registers the views of `job` that come `after` that output (None: before the first).
+async fn plan_views(ctx: &SessionContext, cfg: &Config, job: &Job, params: &Params, after: Option<&str>) -> Result<()> {
+    for (view, sql_path) in job.views.iter().filter(|(v, _)| v.after.as_deref() == after) {
+        let (rel, text) = read_sql(cfg, sql_path)?;
+        let df = plan_query(ctx, &rel, &text, params).await?;
+        ctx.register_table(view.name.as_str(), df.into_view())
+            .map_err(|e| VocError::internal(format!("view {}: {e}", view.name)))?;
     }
     Ok(())
 }
