@@ -4,9 +4,10 @@
 //! chat development set.
 //!
 //! Linear, because a decision must stay explainable: every weight belongs to a named feature (a
-//! word of the segmentation, `w:质量`, a character or two adjacent characters of the text,
-//! `c:差` / `c:太差`, or a rule that fired, `r:complaint`), so a score is a sum whose largest
-//! terms the evidence can name. It costs one table lookup per feature occurrence, no allocation.
+//! word of the segmentation, `w:质量`, one to three adjacent characters of the text,
+//! `c:差` / `c:太差` / `c:质量差`, or a rule that fired, `r:complaint`), so a score is a sum whose
+//! largest terms the evidence can name. It costs one table lookup per feature occurrence, shared
+//! by the three models ([`Learned`]), and no allocation.
 //!
 //! The file format (tab separated, `#` comments): a `classes` line naming the columns, a `bias`
 //! line, then one line per feature with one weight per class. `crates/voc-text/examples/train.rs`
@@ -24,7 +25,7 @@ use crate::segment::Tok;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Occurrence {
     pub key: u64,
-    /// Byte range in the text (a token, one character or two).
+    /// Byte range in the text (a token, or one to three characters).
     pub start: usize,
     pub end: usize,
     pub kind: FeatureKind,
@@ -89,7 +90,7 @@ pub(crate) fn pairs_with(c: char) -> bool {
 /// The murmur3 finaliser: every bit of the key depends on every bit of the input. FxHash ends in
 /// a multiplication, so its low bits depend only on the input's low bits; a hash table indexes by
 /// the low bits, and pair keys that share a second character would all land in one place.
-/// Never 0, the empty slot of [`LinearModel`].
+/// Never 0 (a table's empty slot is fingerprint 0, see [`fingerprint`]).
 #[inline]
 fn mix(mut k: u64) -> u64 {
     k ^= k >> 33;
@@ -285,7 +286,7 @@ impl ModelFile {
                 return Err(TextError::new(
                     file,
                     line_no,
-                    format!("expected a feature `w:word`, `c:two characters`, `r:rule` or `bias`, found `{name}`"),
+                    format!("expected a feature `w:word`, `c:characters`, `r:rule` or `bias`, found `{name}`"),
                 ));
             }
         }
@@ -613,7 +614,8 @@ impl Learned {
             return top;
         }
         let (plus, minus) = (part.first + plus, minus.map(|m| part.first + m));
-        let sentiment = part.first == 0;
+        // The narrow table holds sentiment's weights alone.
+        let sentiment = std::ptr::eq(part, &self.sentiment);
         for &(at, start, end) in &r.found {
             let w: &[i8] = if at & NARROW == 0 {
                 &self.wide.slots[at as usize].w

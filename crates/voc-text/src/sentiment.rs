@@ -357,12 +357,12 @@ impl SentimentModel {
         };
         // The features that pushed towards the label (the weight of positive minus that of
         // negative, after normalising), strongest first; none for neutral.
-        let (sign, plus, minus) = match label {
-            "positive" => (1.0, cols[2], cols[0]),
-            "negative" => (-1.0, cols[0], cols[2]),
-            _ => (0.0, 0, 0),
+        let side = match label {
+            "positive" => Some((1.0, cols[2], cols[0])),
+            "negative" => Some((-1.0, cols[0], cols[2])),
+            _ => None,
         };
-        if sign != 0.0 {
+        if let Some((sign, plus, minus)) = side {
             let top = learned.strongest(part, reading, plus, Some(minus));
             for (w, name) in top.named(text) {
                 evidence.push(learned_evidence(name, sign * (w * norm) as f64));
