@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::NaiveDate;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::dataframe::DataFrame;
 use datafusion::parquet::arrow::arrow_writer::ArrowWriterOptions;
@@ -126,6 +126,19 @@ struct OpenFile {
     shared: Arc<std::sync::Mutex<(Fnv, u64)>>,
 }
 
+/// An output's SELECT must not have the partition column: the engine adds it from the path. What
+/// a run and `voc validate` both check.
+pub fn no_partition_column(schema: &Schema, table: &str, sql_file: &std::path::Path) -> Result<()> {
+    if schema.field_with_name(crate::contract::PARTITION_COLUMN).is_ok() {
+        return Err(VocError::config(format!(
+            "{}: output {table} has a column named '{}'; that is the partition column and the engine adds it from the path — drop it from the SELECT",
+            sql_file.display(),
+            crate::contract::PARTITION_COLUMN
+        )));
+    }
+    Ok(())
+}
+
 /// Executes `df` and streams its rows into staged Parquet files.
 pub async fn stage_output(
     root: &Root,
@@ -137,13 +150,7 @@ pub async fn stage_output(
     sql_file: &std::path::Path,
 ) -> Result<StagedTable> {
     let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-    if schema.field_with_name(crate::contract::PARTITION_COLUMN).is_ok() {
-        return Err(VocError::config(format!(
-            "{}: output {table} has a column named '{}'; that is the partition column and the engine adds it from the path — drop it from the SELECT",
-            sql_file.display(),
-            crate::contract::PARTITION_COLUMN
-        )));
-    }
+    no_partition_column(&schema, table, sql_file)?;
     let dir = format!("{}/{table}", staging_dir(run_id));
     let mut stream = df
         .execute_stream()
@@ -329,6 +336,18 @@ mod tests {
 
     /// Delegates to a real store but fails writes and moves whose target
     /// contains `fail_on`: an injected storage error at a chosen step.
+
+    #[test]
+    fn an_output_with_the_partition_column_is_a_config_error_naming_its_file() {
+        use datafusion::arrow::datatypes::{DataType, Field};
+        let schema = Schema::new(vec![Field::new("x", DataType::Int64, true), Field::new("dt", DataType::Utf8, true)]);
+        let e = no_partition_column(&schema, "t1", std::path::Path::new("sql/a/t1.sql")).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config);
+        assert!(e.message.starts_with("sql/a/t1.sql: output t1 has a column named 'dt'"), "{}", e.message);
+        let ok = Schema::new(vec![Field::new("x", DataType::Int64, true)]);
+        assert!(no_partition_column(&ok, "t1", std::path::Path::new("sql/a/t1.sql")).is_ok());
+    }
+
     #[derive(Debug)]
     struct Faulty {
         inner: Arc<dyn ObjectStore>,

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::datasource::MemTable;
-use datafusion::prelude::{lit, SessionContext};
+use datafusion::prelude::lit;
 
 use crate::catalog;
 use crate::checks::run_checks;
@@ -12,6 +13,7 @@ use crate::config::Config;
 use crate::contract;
 use crate::error::{ErrorKind, Result, VocError};
 use crate::job::JobSet;
+use crate::output::no_partition_column;
 use crate::plan::{plan_outputs, RunDates};
 use crate::session::new_session;
 use crate::sql::sql_error;
@@ -25,8 +27,8 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
     let mut report = Vec::new();
     let params = RunDates::unlagged(today).params(cfg.timezone.name(), None);
     for table in contract::TABLES {
-        let schema = catalog::contract_with_dt(table).expect("contract");
-        register_empty(&ctx, catalog::raw_reference(table), schema)?;
+        let empty = empty_table(catalog::contract_with_dt(table).expect("contract"))?;
+        ctx.register_table(catalog::raw_reference(table), empty).map_err(|e| VocError::internal(e.to_string()))?;
         stage_view(&ctx, &cfg.project_dir, table, &params).await.map_err(|e| VocError::config(e.message))?;
     }
     report.push(format!("staging: {} contract tables plan", contract::TABLES.len()));
@@ -44,13 +46,7 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
                 .await
                 .map_err(|e| sql_error(ErrorKind::Config, &out.rel, &out.text, &e))?;
             let schema = out.df.schema().as_arrow().clone();
-            if schema.field_with_name(contract::PARTITION_COLUMN).is_ok() {
-                return Err(VocError::config(format!(
-                    "{}: output {} has a column named 'dt'; the engine adds the partition column",
-                    out.rel.display(),
-                    out.spec.table
-                )));
-            }
+            no_partition_column(&schema, &out.spec.table, &out.rel)?;
             for c in &out.spec.checks {
                 run_checks(&out.spec.table, &out.df, u64::MAX, std::slice::from_ref(c)).await.map_err(|e| {
                     if e.kind == ErrorKind::Config {
@@ -68,9 +64,7 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
             }
             report.push(format!("{}: {} ({} columns) plans", job.name, out.spec.table, schema.fields().len()));
             // Later outputs read this one as committed: empty, with its dt partition column.
-            let empty =
-                MemTable::try_new(Arc::new(schema), vec![vec![]]).map_err(|e| VocError::internal(e.to_string()))?;
-            ctx.read_table(Arc::new(empty))
+            ctx.read_table(empty_table(Arc::new(schema))?)
                 .and_then(|d| d.with_column(contract::PARTITION_COLUMN, lit(partition.as_str())))
                 .map_err(|e| VocError::internal(e.to_string()))
         })
@@ -79,13 +73,7 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
     Ok(report)
 }
 
-/// Registers an empty table of `schema` under `reference`.
-fn register_empty(
-    ctx: &SessionContext,
-    reference: datafusion::common::TableReference,
-    schema: datafusion::arrow::datatypes::SchemaRef,
-) -> Result<()> {
-    let empty = MemTable::try_new(schema, vec![vec![]]).map_err(|e| VocError::internal(e.to_string()))?;
-    ctx.register_table(reference, Arc::new(empty)).map_err(|e| VocError::internal(e.to_string()))?;
-    Ok(())
+/// A table of `schema` with no rows.
+fn empty_table(schema: SchemaRef) -> Result<Arc<MemTable>> {
+    Ok(Arc::new(MemTable::try_new(schema, vec![vec![]]).map_err(|e| VocError::internal(e.to_string()))?))
 }
