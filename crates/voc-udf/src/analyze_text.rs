@@ -14,17 +14,17 @@ use crate::kernel::*;
 /// The struct's fields, in order.
 pub fn analysis_fields() -> Fields {
     Fields::from(vec![
-        Field::new("tokens", string_list_type(), true),
-        Field::new("keywords", string_list_type(), true),
-        Field::new("sentiment", DataType::Float64, true),
-        Field::new("sentiment_label", DataType::Utf8, true),
-        Field::new("sentiment_evidence", string_list_type(), true),
-        Field::new("intent", DataType::Utf8, true),
-        Field::new("tags", string_list_type(), true),
-        Field::new("aspects", aspect_list_type(), true),
-        Field::new("has_pii", DataType::Boolean, true),
-        Field::new("masked", DataType::Utf8, true),
-        Field::new("order_ids", string_list_type(), true),
+        Field::new("tokens", Utf8List::data_type(), true),
+        Field::new("keywords", Utf8List::data_type(), true),
+        Field::new("sentiment", Float64::data_type(), true),
+        Field::new("sentiment_label", Utf8::data_type(), true),
+        Field::new("sentiment_evidence", Utf8List::data_type(), true),
+        Field::new("intent", Utf8::data_type(), true),
+        Field::new("tags", Utf8List::data_type(), true),
+        Field::new("aspects", AspectList::data_type(), true),
+        Field::new("has_pii", Boolean::data_type(), true),
+        Field::new("masked", Utf8::data_type(), true),
+        Field::new("order_ids", Utf8List::data_type(), true),
     ])
 }
 
@@ -48,17 +48,17 @@ impl AnalysisBuilder {
     pub fn with_capacity(rows: usize) -> Self {
         Self {
             valid: Vec::with_capacity(rows),
-            tokens: string_list_builder(rows),
-            keywords: string_list_builder(rows),
-            sentiment: float_builder(rows),
-            label: string_builder(rows),
-            evidence: string_list_builder(rows),
-            intent: string_builder(rows),
-            tags: string_list_builder(rows),
-            aspects: AspectListBuilder::with_capacity(rows),
-            has_pii: bool_builder(rows),
-            masked: string_builder(rows),
-            order_ids: string_list_builder(rows),
+            tokens: Utf8List::builder(rows),
+            keywords: Utf8List::builder(rows),
+            sentiment: Float64::builder(rows),
+            label: Utf8::builder(rows),
+            evidence: Utf8List::builder(rows),
+            intent: Utf8::builder(rows),
+            tags: Utf8List::builder(rows),
+            aspects: AspectList::builder(rows),
+            has_pii: Boolean::builder(rows),
+            masked: Utf8::builder(rows),
+            order_ids: Utf8List::builder(rows),
         }
     }
 
@@ -77,8 +77,10 @@ impl AnalysisBuilder {
         self.masked.append_value(&a.masked);
         append_strings(&mut self.order_ids, &a.order_ids);
     }
+}
 
-    pub fn append_null(&mut self) {
+impl BuildArray for AnalysisBuilder {
+    fn append_null(&mut self) {
         self.valid.push(false);
         self.tokens.append_null();
         self.keywords.append_null();
@@ -92,9 +94,7 @@ impl AnalysisBuilder {
         self.masked.append_null();
         self.order_ids.append_null();
     }
-}
 
-impl BuildArray for AnalysisBuilder {
     fn build(&mut self) -> datafusion::common::Result<ArrayRef> {
         let cols: Vec<ArrayRef> = vec![
             self.tokens.build()?,
@@ -125,9 +125,6 @@ impl Column for AnalysisStruct {
     }
     fn builder(rows: usize) -> AnalysisBuilder {
         AnalysisBuilder::with_capacity(rows)
-    }
-    fn append_null(out: &mut AnalysisBuilder) {
-        out.append_null()
     }
 }
 

@@ -42,7 +42,6 @@ pub trait Column {
     type Builder: BuildArray;
     fn data_type() -> DataType;
     fn builder(rows: usize) -> Self::Builder;
-    fn append_null(out: &mut Self::Builder);
 }
 
 /// `VARCHAR`.
@@ -62,10 +61,7 @@ impl Column for Utf8 {
         DataType::Utf8
     }
     fn builder(rows: usize) -> StringBuilder {
-        string_builder(rows)
-    }
-    fn append_null(out: &mut StringBuilder) {
-        out.append_null()
+        StringBuilder::with_capacity(rows, rows * 32)
     }
 }
 
@@ -75,10 +71,7 @@ impl Column for Float64 {
         DataType::Float64
     }
     fn builder(rows: usize) -> Float64Builder {
-        float_builder(rows)
-    }
-    fn append_null(out: &mut Float64Builder) {
-        out.append_null()
+        Float64Builder::with_capacity(rows)
     }
 }
 
@@ -88,10 +81,7 @@ impl Column for Boolean {
         DataType::Boolean
     }
     fn builder(rows: usize) -> BooleanBuilder {
-        bool_builder(rows)
-    }
-    fn append_null(out: &mut BooleanBuilder) {
-        out.append_null()
+        BooleanBuilder::with_capacity(rows)
     }
 }
 
@@ -103,9 +93,6 @@ impl Column for Utf8List {
     fn builder(rows: usize) -> ListBuilder<StringBuilder> {
         string_list_builder(rows)
     }
-    fn append_null(out: &mut ListBuilder<StringBuilder>) {
-        out.append_null()
-    }
 }
 
 impl Column for AspectList {
@@ -115,9 +102,6 @@ impl Column for AspectList {
     }
     fn builder(rows: usize) -> AspectListBuilder {
         AspectListBuilder::with_capacity(rows)
-    }
-    fn append_null(out: &mut AspectListBuilder) {
-        out.append_null()
     }
 }
 
@@ -142,14 +126,18 @@ impl Doc {
     }
 }
 
-/// A builder that turns what was appended into one array.
+/// A builder of one result column: a null row, and the array of what was appended.
 pub trait BuildArray {
+    fn append_null(&mut self);
     fn build(&mut self) -> Result<ArrayRef>;
 }
 
 macro_rules! build_with_arrow {
     ($($t:ty),*) => {$(
         impl BuildArray for $t {
+            fn append_null(&mut self) {
+                <$t>::append_null(self)
+            }
             fn build(&mut self) -> Result<ArrayRef> {
                 Ok(ArrayBuilder::finish(self))
             }
@@ -242,14 +230,14 @@ impl AspectListBuilder {
         self.offsets.push(self.aspect.len() as i32);
         self.valid.push(true);
     }
-
-    pub fn append_null(&mut self) {
-        self.offsets.push(self.aspect.len() as i32);
-        self.valid.push(false);
-    }
 }
 
 impl BuildArray for AspectListBuilder {
+    fn append_null(&mut self) {
+        self.offsets.push(self.aspect.len() as i32);
+        self.valid.push(false);
+    }
+
     fn build(&mut self) -> Result<ArrayRef> {
         let cols: Vec<ArrayRef> = [&self.aspect, &self.polarity, &self.evidence]
             .iter()
@@ -265,16 +253,6 @@ impl BuildArray for AspectListBuilder {
         let list = ListArray::try_new(field, offsets, Arc::new(values), Some(nulls).filter(|n| n.null_count() > 0))?;
         Ok(Arc::new(list))
     }
-}
-
-pub fn float_builder(rows: usize) -> Float64Builder {
-    Float64Builder::with_capacity(rows)
-}
-pub fn bool_builder(rows: usize) -> BooleanBuilder {
-    BooleanBuilder::with_capacity(rows)
-}
-pub fn string_builder(rows: usize) -> StringBuilder {
-    StringBuilder::with_capacity(rows, rows * 32)
 }
 
 /// Results of the last few batches, keyed by the input array itself.
@@ -401,7 +379,7 @@ pub fn compute_distinct<K: TextFunction>(analyzer: &Analyzer, array: &ArrayRef) 
         for v in texts {
             match v {
                 Some(text) => K::append(analyzer, text, &mut out),
-                None => K::Column::append_null(&mut out),
+                None => out.append_null(),
             }
         }
         out.build()
@@ -423,7 +401,7 @@ mod tests {
         let mut out = K::Column::builder(array.len());
         for_each_str(array, |v| match v {
             Some(text) => K::append(analyzer, text, &mut out),
-            None => K::Column::append_null(&mut out),
+            None => out.append_null(),
         })
         .unwrap();
         out.build().unwrap()
