@@ -477,8 +477,8 @@ fn a_failing_job_skips_its_dependents_and_the_other_jobs_still_run() {
     let input = generate_small(tmp.path());
     let output = tmp.path().join("output");
     let project = copy_project(tmp.path());
-    // presale_sessions reads a column that does not exist: session_products fails at its SQL.
-    let file = project.join("sql/session_products/presale_sessions.sql");
+    // presale_sessions reads a column that does not exist: session_subjects fails at its SQL.
+    let file = project.join("sql/session_subjects/presale_sessions.sql");
     let text = std::fs::read_to_string(&file).unwrap();
     let broken = text.replacen("MIN(sent_at) AS started_at", "MIN(sent_time) AS started_at", 1);
     assert_ne!(text, broken);
@@ -487,12 +487,19 @@ fn a_failing_job_skips_its_dependents_and_the_other_jobs_still_run() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let err = error_line(&o);
     assert!(err.contains("presale_sessions.sql:"), "{err}");
-    for dependent in ["hot_questions (needs session_products)", "presale_loss (needs session_products)"] {
+    for dependent in ["hot_questions (needs session_subjects)", "presale_loss (needs session_subjects)"] {
         assert!(err.contains(dependent), "{err}");
     }
     assert!(err.contains("completed: ") && err.contains("message_insights"), "{err}");
     // The failed job and its dependents wrote nothing; the independent branches committed D2.
-    for t in ["session_products", "presale_sessions", "hot_questions", "presale_losses", "product_issue_pool"] {
+    for t in [
+        "session_products",
+        "presale_sessions",
+        "hot_questions",
+        "presale_outcomes",
+        "presale_losses",
+        "product_issue_pool",
+    ] {
         assert!(!output.join(format!("{t}/dt={D2}")).exists(), "{t}");
     }
     for t in ["message_insights", "risk_alerts", "basket_rules"] {

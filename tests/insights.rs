@@ -134,8 +134,15 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
     let roots = ["--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()];
     for d in 1..=7 {
         let date = format!("2026-11-{d:02}");
-        for job in ["message_insights", "session_products"] {
-            assert_ok(&run_in(&repo(), &[&["run", job, "--date", &date][..], &roots[..]].concat()));
+        assert_ok(&run_in(&repo(), &[&["run", "message_insights", "--date", &date][..], &roots[..]].concat()));
+        // session_subjects was called session_products: the old name still runs it (one release),
+        // with a warning naming the new one.
+        let job = if d == 1 { "session_products" } else { "session_subjects" };
+        let o = run_in(&repo(), &[&["run", job, "--date", &date][..], &roots[..]].concat());
+        assert_ok(&o);
+        if d == 1 {
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains("job 'session_products' is now called 'session_subjects'"), "{err}");
         }
     }
     assert_ok(&run_in(&repo(), &[&["run", "hot_questions", "--date", "2026-11-07"][..], &roots[..]].concat()));
@@ -189,7 +196,7 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
                     SUM(CASE WHEN t.conv = 1 AND l.customer_id IS NOT NULL THEN 1 ELSE 0 END) AS conv_found, \
                     SUM(CASE WHEN t.conv = 1 AND l.converted THEN 1 ELSE 0 END) AS conv_right, \
                     SUM(CASE WHEN t.conv = 0 AND l.converted THEN 1 ELSE 0 END) AS conv_extra \
-             FROM t LEFT JOIN presale_losses l ON l.customer_id = t.customer_id AND l.shop_id = t.shop_id AND l.dt = t.dt",
+             FROM t LEFT JOIN presale_outcomes l ON l.customer_id = t.customer_id AND l.shop_id = t.shop_id AND l.dt = t.dt",
             input.display()
         ),
     )[0];
@@ -205,16 +212,16 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
     assert!(n("found") / n("truth") >= 0.98);
     assert!(n("conv_right") / n("conv_found") >= 0.95);
     assert!(n("conv_extra") / (n("conv_right") + n("conv_extra")) <= 0.05);
-    // presale_loss adds up from presale_losses, and each reason's example sessions are lost
+    // presale_loss adds up from presale_outcomes, and each reason's example sessions are lost
     // customers of that group who gave that reason.
     let r = &query(
         &input,
         &output,
         "WITH g AS (SELECT dt, shop_id, agent_id, category, COUNT(*) AS n, SUM(CASE WHEN converted THEN 1 ELSE 0 END) AS c \
-                    FROM presale_losses GROUP BY 1, 2, 3, 4), \
+                    FROM presale_outcomes GROUP BY 1, 2, 3, 4), \
               u AS (SELECT dt, shop_id, agent_id, category, unnest(loss_reasons) AS r FROM presale_loss), \
               e AS (SELECT dt, shop_id, agent_id, category, r['reason'] AS reason, unnest(r['example_session_ids']) AS sid FROM u), \
-              bad_e AS (SELECT e.* FROM e LEFT JOIN presale_losses l ON l.session_id = e.sid AND l.dt = e.dt AND l.shop_id = e.shop_id \
+              bad_e AS (SELECT e.* FROM e LEFT JOIN presale_outcomes l ON l.session_id = e.sid AND l.dt = e.dt AND l.shop_id = e.shop_id \
                           AND l.category = e.category AND (l.agent_id IS NOT DISTINCT FROM e.agent_id) AND NOT l.converted \
                           AND array_has(l.loss_reasons, e.reason) WHERE l.session_id IS NULL) \
          SELECT (SELECT COUNT(*) FROM presale_loss) AS rows_, \
@@ -228,6 +235,16 @@ fn hot_questions_and_presale_loss_find_the_planted_questions_and_conversions() {
     assert!(r["rows_"].as_u64().unwrap() > 100 && r["examples"].as_u64().unwrap() > 100, "{r}");
     assert_eq!(r["bad_sums"].as_u64().unwrap(), 0, "{r}");
     assert_eq!(r["bad_examples"].as_u64().unwrap(), 0, "{r}");
+    // presale_losses, the deprecated old name of presale_outcomes, holds the same rows.
+    let r = &query(
+        &input,
+        &output,
+        "SELECT (SELECT COUNT(*) FROM presale_outcomes) AS rows_, \
+                (SELECT COUNT(*) FROM (SELECT * FROM presale_outcomes EXCEPT ALL SELECT * FROM presale_losses)) AS only_new, \
+                (SELECT COUNT(*) FROM (SELECT * FROM presale_losses EXCEPT ALL SELECT * FROM presale_outcomes)) AS only_old",
+    )[0];
+    assert!(r["rows_"].as_u64().unwrap() > 100, "{r}");
+    assert_eq!((r["only_new"].as_u64().unwrap(), r["only_old"].as_u64().unwrap()), (0, 0), "{r}");
 
     // The product issue pool over the same week: every row adds up and carries evidence.
     assert_ok(&run_in(&repo(), &[&["run", "product_issue_pool", "--date", "2026-11-07"][..], &roots[..]].concat()));

@@ -75,7 +75,14 @@ fn thirty_days_day_by_day_find_every_planted_violation_and_alert() {
         }
     }
     for d in &days[..days.len() - 1] {
-        for t in ["customer_profile", "presale_losses", "presale_loss", "refund_causes", "return_root_causes"] {
+        for t in [
+            "customer_profile",
+            "presale_outcomes",
+            "presale_losses",
+            "presale_loss",
+            "refund_causes",
+            "return_root_causes",
+        ] {
             assert!(output.join(format!("{t}/dt={d}/_SUCCESS")).is_file(), "{t} {d}");
         }
     }

@@ -12,16 +12,16 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 JOBS = {
     "basket_rules": [],
     "customer_profile": ["session_facts"],
-    "hot_questions": ["message_insights", "session_products"],
+    "hot_questions": ["message_insights", "session_subjects"],
     "message_insights": [],
-    "presale_loss": ["session_facts", "message_insights", "session_products"],
-    "product_issue_pool": ["message_insights", "session_products"],
+    "presale_loss": ["session_facts", "message_insights", "session_subjects"],
+    "product_issue_pool": ["message_insights", "session_subjects"],
     "qa": ["session_facts", "message_insights"],
     "return_root_causes": ["message_insights"],
     "risk": ["message_insights"],
     "service_kpi": ["session_facts", "qa", "message_insights"],
     "session_facts": ["message_insights"],
-    "session_products": ["message_insights"],
+    "session_subjects": ["message_insights"],
 }
 
 default_args = {

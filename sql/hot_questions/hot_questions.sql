@@ -1,7 +1,7 @@
 -- hot_questions: the most asked pre-sale questions per product category, for
 -- the run date (window '1d') and the 7 days ending on it ('7d').
 --
--- A pre-sale session is one of presale_sessions (job session_products: a
+-- A pre-sale session is one of presale_sessions (job session_subjects: a
 -- pre-sale question, or no word of an existing order and a product card or
 -- no order with the shop in the 30 days before); its questions are the
 -- customer's text messages that match $question_pattern (thanks, greetings

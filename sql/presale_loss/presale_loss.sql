@@ -5,7 +5,7 @@ WITH groups AS (
     SELECT shop_id, agent_id, category,
         COUNT(*) AS consulting_customers,
         SUM(CASE WHEN converted THEN 1 ELSE 0 END) AS converted_customers
-    FROM presale_losses
+    FROM presale_outcomes
     GROUP BY shop_id, agent_id, category
 ),
 reason_counts AS (
@@ -14,7 +14,7 @@ reason_counts AS (
         array_slice(sorted_list(session_id), 1, 3) AS example_session_ids
     FROM (
         SELECT shop_id, agent_id, category, session_id, unnest(loss_reasons) AS reason
-        FROM presale_losses
+        FROM presale_outcomes
         WHERE NOT converted
     ) x
     GROUP BY shop_id, agent_id, category, reason

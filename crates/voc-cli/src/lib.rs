@@ -88,10 +88,7 @@ pub async fn run(
     let cfg = ctx.config(input, output)?;
     let jobs = ctx.jobs()?;
     let names: Vec<String> = match (job, all) {
-        (Some(j), false) => {
-            jobs.get(&j)?;
-            vec![j]
-        }
+        (Some(j), false) => vec![jobs.get(&j)?.name.clone()],
         (None, true) => jobs.jobs.keys().cloned().collect(),
         _ => return Err(VocError::config("name a job, or pass --all")),
     };

@@ -19,6 +19,11 @@ pub struct JobFile {
     pub description: String,
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// Former names of the job that `voc run` still accepts, with a warning naming the new one:
+    /// a renamed job keeps working for the schedulers that call it by its old name for one
+    /// release. `depends_on` must use the new name.
+    #[serde(default)]
+    pub renamed_from: Vec<String>,
     /// A cron expression for deploy/ generators; the engine does not schedule.
     pub schedule: Option<String>,
     #[serde(default)]
@@ -370,13 +375,24 @@ impl JobSet {
         self.jobs.values().find(|j| j.output_tables().any(|t| t == table))
     }
 
+    /// The job of that name, or the job that was renamed from it (with a warning).
     pub fn get(&self, name: &str) -> Result<&Job> {
-        self.jobs.get(name).ok_or_else(|| {
-            VocError::config(format!(
-                "no job named '{name}'; known jobs: {}",
-                self.jobs.keys().cloned().collect::<Vec<_>>().join(", ")
-            ))
-        })
+        if let Some(j) = self.jobs.get(name) {
+            return Ok(j);
+        }
+        if let Some(j) = self.renamed(name) {
+            tracing::warn!("job '{name}' is now called '{}'; run it by its new name", j.name);
+            return Ok(j);
+        }
+        Err(VocError::config(format!(
+            "no job named '{name}'; known jobs: {}",
+            self.jobs.keys().cloned().collect::<Vec<_>>().join(", ")
+        )))
+    }
+
+    /// The job whose `renamed_from` lists `old`.
+    fn renamed(&self, old: &str) -> Option<&Job> {
+        self.jobs.values().find(|j| j.spec.renamed_from.iter().any(|n| n == old))
     }
 
     fn check_graph(&self) -> Result<()> {
@@ -391,8 +407,31 @@ impl JobSet {
                 }
             }
         }
+        let mut former: BTreeMap<&str, &str> = BTreeMap::new();
+        for j in self.jobs.values() {
+            for old in &j.spec.renamed_from {
+                if self.jobs.contains_key(old) {
+                    return Err(VocError::config(format!(
+                        "{}: renamed_from names '{old}', which is the name of a job",
+                        j.file.display()
+                    )));
+                }
+                if let Some(other) = former.insert(old, &j.name) {
+                    return Err(VocError::config(format!(
+                        "{}: renamed_from names '{old}', which job '{other}' was renamed from too",
+                        j.file.display()
+                    )));
+                }
+            }
+        }
         for j in self.jobs.values() {
             for d in &j.spec.depends_on {
+                if let Some(new) = former.get(d.as_str()) {
+                    return Err(VocError::config(format!(
+                        "{}: depends_on names '{d}', which is now called '{new}'; write \"{new}\"",
+                        j.file.display()
+                    )));
+                }
                 if !self.jobs.contains_key(d) {
                     return Err(VocError::config(format!("{}: depends_on names unknown job '{d}'", j.file.display())));
                 }
@@ -537,6 +576,28 @@ mod tests {
         std::fs::write(dir.path().join("jobs/a.toml"), lag).unwrap();
         let e = JobSet::load(dir.path()).unwrap_err();
         assert!(e.message.contains("a.toml:2: lag_days: expected 0..=366, found 400"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_renamed_job_answers_to_its_old_name_but_depends_on_uses_the_new_one() {
+        let dir = project(&[
+            ("b", "renamed_from = [\"a\"]\n[[outputs]]\ntable = \"t1\"\n"),
+            ("c", "depends_on = [\"b\"]\n[inputs]\nt1 = {}\n[[outputs]]\ntable = \"t2\"\n"),
+        ]);
+        sql(dir.path(), "sql/b/t1.sql");
+        sql(dir.path(), "sql/c/t2.sql");
+        let set = JobSet::load(dir.path()).unwrap();
+        assert_eq!(set.get("a").unwrap().name, "b");
+        assert_eq!(set.get("b").unwrap().name, "b");
+        assert!(set.get("z").unwrap_err().message.contains("no job named 'z'"));
+        let old = "depends_on = [\"a\"]\n[inputs]\nt1 = {}\n[[outputs]]\ntable = \"t2\"\n";
+        std::fs::write(dir.path().join("jobs/c.toml"), old).unwrap();
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("depends_on names 'a', which is now called 'b'"), "{}", e.message);
+        std::fs::write(dir.path().join("jobs/c.toml"), "renamed_from = [\"b\"]\n[[outputs]]\ntable = \"t2\"\n")
+            .unwrap();
+        let e = JobSet::load(dir.path()).unwrap_err();
+        assert!(e.message.contains("renamed_from names 'b', which is the name of a job"), "{}", e.message);
     }
 
     #[test]
