@@ -77,36 +77,51 @@ pub fn address(rng: &mut Rng) -> String {
     )
 }
 
-/// One customer message carrying personal data, and the items planted in it
-/// as (kind, value exactly as written).
-pub fn pii_message(rng: &mut Rng) -> (String, Vec<(&'static str, String)>) {
+/// A piece of personal data planted in a customer message (`_truth/pii`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PiiItem {
+    /// phone, id_card, email, address or name
+    pub kind: &'static str,
+    /// exactly as written in the message
+    pub value: String,
+}
+
+fn item(kind: &'static str, value: String) -> PiiItem {
+    PiiItem { kind, value }
+}
+
+/// One customer message carrying personal data, and the items planted in it.
+pub fn pii_message(rng: &mut Rng) -> (String, Vec<PiiItem>) {
     match rng.below(6) {
         0 => {
             let (n, p, a) = (person_name(rng), phone(rng), address(rng));
-            (format!("改一下地址，收件人：{n}，电话{p}，地址{a}"), vec![("name", n), ("phone", p), ("address", a)])
+            (
+                format!("改一下地址，收件人：{n}，电话{p}，地址{a}"),
+                vec![item("name", n), item("phone", p), item("address", a)],
+            )
         }
         1 => {
             let p = phone(rng);
-            (format!("我电话是{p}，有事打我"), vec![("phone", p)])
+            (format!("我电话是{p}，有事打我"), vec![item("phone", p)])
         }
         2 => {
             let x = rng.chance(0.3);
             let id = id_card(rng, x);
             let n = person_name(rng);
-            (format!("姓名：{n} 身份证号{id}，实名要用的"), vec![("name", n), ("id_card", id)])
+            (format!("姓名：{n} 身份证号{id}，实名要用的"), vec![item("name", n), item("id_card", id)])
         }
         3 => {
             let e = email(rng);
-            (format!("发票发我邮箱 {e} 谢谢"), vec![("email", e)])
+            (format!("发票发我邮箱 {e} 谢谢"), vec![item("email", e)])
         }
         4 => {
             let (a, p) = (address(rng), phone(rng));
-            (format!("新地址：{a}，手机 {p}"), vec![("address", a), ("phone", p)])
+            (format!("新地址：{a}，手机 {p}"), vec![item("address", a), item("phone", p)])
         }
         _ => {
             let x = rng.chance(0.5);
             let id = id_card(rng, x);
-            (format!("身份证{id}，帮我查下订单"), vec![("id_card", id)])
+            (format!("身份证{id}，帮我查下订单"), vec![item("id_card", id)])
         }
     }
 }

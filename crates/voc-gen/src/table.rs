@@ -1,132 +1,156 @@
-//! Rows of loosely typed values → Arrow batches → zstd Parquet bytes.
+//! Rows of loosely typed cells → Arrow batches → zstd Parquet bytes.
 
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int32Builder, Int64Builder, StringBuilder,
-    TimestampMillisecondBuilder,
+use arrow::array::{ArrayRef, ArrowPrimitiveType, BooleanBuilder, PrimitiveArray, PrimitiveBuilder, StringBuilder};
+use arrow::datatypes::{
+    DataType, Decimal128Type, Field, Float64Type, Int32Type, Int64Type, Schema, SchemaRef, TimeUnit,
+    TimestampMillisecondType,
 };
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 
 use voc_contract::{Result, VocError};
 
-/// One cell.
+/// One cell of a row; its column's type in the schema decides which variants it takes.
 #[derive(Clone, Debug)]
-pub enum V {
-    S(String),
-    St(&'static str),
-    N,
-    T(i64),
-    I(i32),
-    L(i64),
-    D(i128),
-    B(bool),
-    F(f64),
+pub enum Cell {
+    /// Utf8
+    Text(String),
+    /// Utf8, from a fixed vocabulary
+    Static(&'static str),
+    /// NULL, in a column of any type
+    Null,
+    /// Timestamp(ms), UTC milliseconds
+    Timestamp(i64),
+    /// Int32
+    Int(i32),
+    /// Int64
+    Long(i64),
+    /// Decimal128, the unscaled value (cents of a money column)
+    Decimal(i128),
+    /// Boolean
+    Bool(bool),
+    /// Float64
+    Float(f64),
 }
+
+impl Cell {
+    /// A money amount in cents, for a Decimal128 column of scale 2.
+    pub fn cents(cents: i64) -> Cell {
+        Cell::Decimal(cents as i128)
+    }
+
+    pub fn timestamp_or_null(t: Option<i64>) -> Cell {
+        t.map(Cell::Timestamp).unwrap_or(Cell::Null)
+    }
+
+    pub fn text_or_null(s: Option<String>) -> Cell {
+        s.map(Cell::Text).unwrap_or(Cell::Null)
+    }
+}
+
+/// A row of cells, in its table's column order.
+pub type Row = Vec<Cell>;
 
 /// Rows per Parquet file before a table is split into part-00001, ….
 pub const ROWS_PER_FILE: usize = 1_000_000;
 
-fn batch(schema: &SchemaRef, rows: &[Vec<V>]) -> Result<RecordBatch> {
-    let n = rows.len();
+fn batch(schema: &SchemaRef, rows: &[Row]) -> Result<RecordBatch> {
     let mut cols: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     for (ci, f) in schema.fields().iter().enumerate() {
-        let bad = |v: &V| VocError::internal(format!("voc-gen: column {} ({}) got {v:?}", f.name(), f.data_type()));
         let arr: ArrayRef = match f.data_type() {
-            DataType::Utf8 => {
-                let bytes: usize = rows
-                    .iter()
-                    .map(|r| match &r[ci] {
-                        V::S(s) => s.len(),
-                        V::St(s) => s.len(),
-                        _ => 0,
-                    })
-                    .sum();
-                let mut b = StringBuilder::with_capacity(n, bytes);
-                for r in rows {
-                    match &r[ci] {
-                        V::S(s) => b.append_value(s),
-                        V::St(s) => b.append_value(s),
-                        V::N => b.append_null(),
-                        v => return Err(bad(v)),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Int32 => {
-                let mut b = Int32Builder::with_capacity(n);
-                for r in rows {
-                    match &r[ci] {
-                        V::I(x) => b.append_value(*x),
-                        V::N => b.append_null(),
-                        v => return Err(bad(v)),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Int64 => {
-                let mut b = Int64Builder::with_capacity(n);
-                for r in rows {
-                    match &r[ci] {
-                        V::L(x) => b.append_value(*x),
-                        V::N => b.append_null(),
-                        v => return Err(bad(v)),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Float64 => {
-                let mut b = Float64Builder::with_capacity(n);
-                for r in rows {
-                    match &r[ci] {
-                        V::F(x) => b.append_value(*x),
-                        V::N => b.append_null(),
-                        v => return Err(bad(v)),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Boolean => {
-                let mut b = BooleanBuilder::with_capacity(n);
-                for r in rows {
-                    match &r[ci] {
-                        V::B(x) => b.append_value(*x),
-                        V::N => b.append_null(),
-                        v => return Err(bad(v)),
-                    }
-                }
-                Arc::new(b.finish())
-            }
+            DataType::Utf8 => Arc::new(strings(rows, ci, f)?),
+            DataType::Int32 => Arc::new(primitive::<Int32Type>(rows, ci, f, |c| match c {
+                Cell::Int(x) => Some(*x),
+                _ => None,
+            })?),
+            DataType::Int64 => Arc::new(primitive::<Int64Type>(rows, ci, f, |c| match c {
+                Cell::Long(x) => Some(*x),
+                _ => None,
+            })?),
+            DataType::Float64 => Arc::new(primitive::<Float64Type>(rows, ci, f, |c| match c {
+                Cell::Float(x) => Some(*x),
+                _ => None,
+            })?),
+            DataType::Boolean => Arc::new(booleans(rows, ci, f)?),
             DataType::Decimal128(p, s) => {
-                let mut b = Decimal128Builder::with_capacity(n);
-                for r in rows {
-                    match &r[ci] {
-                        V::D(x) => b.append_value(*x),
-                        V::N => b.append_null(),
-                        v => return Err(bad(v)),
-                    }
-                }
-                Arc::new(b.finish().with_precision_and_scale(*p, *s).map_err(|e| VocError::internal(e.to_string()))?)
+                let a = primitive::<Decimal128Type>(rows, ci, f, |c| match c {
+                    Cell::Decimal(x) => Some(*x),
+                    _ => None,
+                })?;
+                Arc::new(a.with_precision_and_scale(*p, *s).map_err(|e| VocError::internal(e.to_string()))?)
             }
             DataType::Timestamp(TimeUnit::Millisecond, tz) => {
-                let mut b = TimestampMillisecondBuilder::with_capacity(n);
-                for r in rows {
-                    match &r[ci] {
-                        V::T(x) => b.append_value(*x),
-                        V::N => b.append_null(),
-                        v => return Err(bad(v)),
-                    }
-                }
-                Arc::new(b.finish().with_timezone_opt(tz.clone()))
+                let a = primitive::<TimestampMillisecondType>(rows, ci, f, |c| match c {
+                    Cell::Timestamp(x) => Some(*x),
+                    _ => None,
+                })?;
+                Arc::new(a.with_timezone_opt(tz.clone()))
             }
             other => return Err(VocError::internal(format!("voc-gen: unsupported type {other}"))),
         };
         cols.push(arr);
     }
     RecordBatch::try_new(schema.clone(), cols).map_err(|e| VocError::internal(format!("voc-gen: {e}")))
+}
+
+fn bad(f: &Field, c: &Cell) -> VocError {
+    VocError::internal(format!("voc-gen: column {} ({}) got {c:?}", f.name(), f.data_type()))
+}
+
+/// Column `ci` of a Utf8 field.
+fn strings(rows: &[Row], ci: usize, f: &Field) -> Result<arrow::array::StringArray> {
+    let bytes: usize = rows
+        .iter()
+        .map(|r| match &r[ci] {
+            Cell::Text(s) => s.len(),
+            Cell::Static(s) => s.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut b = StringBuilder::with_capacity(rows.len(), bytes);
+    for r in rows {
+        match &r[ci] {
+            Cell::Text(s) => b.append_value(s),
+            Cell::Static(s) => b.append_value(s),
+            Cell::Null => b.append_null(),
+            c => return Err(bad(f, c)),
+        }
+    }
+    Ok(b.finish())
+}
+
+/// Column `ci` of a Boolean field.
+fn booleans(rows: &[Row], ci: usize, f: &Field) -> Result<arrow::array::BooleanArray> {
+    let mut b = BooleanBuilder::with_capacity(rows.len());
+    for r in rows {
+        match &r[ci] {
+            Cell::Bool(x) => b.append_value(*x),
+            Cell::Null => b.append_null(),
+            c => return Err(bad(f, c)),
+        }
+    }
+    Ok(b.finish())
+}
+
+/// Column `ci` of a primitive field; `value` takes the cells of its type.
+fn primitive<T: ArrowPrimitiveType>(
+    rows: &[Row],
+    ci: usize,
+    f: &Field,
+    value: impl Fn(&Cell) -> Option<T::Native>,
+) -> Result<PrimitiveArray<T>> {
+    let mut b = PrimitiveBuilder::<T>::with_capacity(rows.len());
+    for r in rows {
+        match (&r[ci], value(&r[ci])) {
+            (_, Some(x)) => b.append_value(x),
+            (Cell::Null, None) => b.append_null(),
+            (c, None) => return Err(bad(f, c)),
+        }
+    }
+    Ok(b.finish())
 }
 
 /// voc's Parquet settings ([`voc_contract::parquet`]), written by `voc-gen`.
@@ -136,9 +160,9 @@ pub fn props() -> WriterProperties {
 
 /// Encodes rows as one or more Parquet files (split every [`ROWS_PER_FILE`] rows).
 /// An empty table still yields one (empty) file.
-pub fn encode(schema: &SchemaRef, rows: &[Vec<V>]) -> Result<Vec<Vec<u8>>> {
+pub fn encode(schema: &SchemaRef, rows: &[Row]) -> Result<Vec<Vec<u8>>> {
     let mut files = Vec::new();
-    let chunks: Vec<&[Vec<V>]> = if rows.is_empty() { vec![rows] } else { rows.chunks(ROWS_PER_FILE).collect() };
+    let chunks: Vec<&[Row]> = if rows.is_empty() { vec![rows] } else { rows.chunks(ROWS_PER_FILE).collect() };
     for chunk in chunks {
         let b = batch(schema, chunk)?;
         let mut w = ArrowWriter::try_new(Vec::new(), schema.clone(), Some(props()))

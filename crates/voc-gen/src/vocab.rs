@@ -265,6 +265,19 @@ pub const CAUSES: &[&str] = &[
     "wrong_order",
 ];
 
+/// Indexes into [`CAUSES`] (and [`CAUSE_CODES`], [`CAUSE_TEXTS`]) that refunds and reviews
+/// treat apart.
+pub mod cause {
+    pub const SIZE: usize = 1;
+    pub const WRONG_ITEM: usize = 4;
+    pub const MISSING_ITEM: usize = 5;
+    pub const DAMAGED: usize = 6;
+    pub const LOGISTICS_LATE: usize = 7;
+    pub const PRICE_DIFFERENCE: usize = 8;
+    /// the one cause 七天无理由退货 states honestly
+    pub const CHANGED_MIND: usize = 9;
+}
+
 pub const SEVEN_DAY: &str = "七天无理由退货";
 
 /// Platform reason code of each cause when stated honestly.
@@ -848,3 +861,21 @@ pub const CALL_CUSTOMER_LINES: &[&str] = &[
     "多久能处理好啊",
 ];
 pub const CALL_CUSTOMER_OUTBOUND: &[&str] = &["嗯 好的", "已经解决了 谢谢", "还没收到呢", "行 你说", "嗯 还可以吧"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cause_indexes_name_their_causes() {
+        assert_eq!(CAUSES[cause::SIZE], "size");
+        assert_eq!(CAUSES[cause::WRONG_ITEM], "wrong_item");
+        assert_eq!(CAUSES[cause::MISSING_ITEM], "missing_item");
+        assert_eq!(CAUSES[cause::DAMAGED], "damaged");
+        assert_eq!(CAUSES[cause::LOGISTICS_LATE], "logistics_late");
+        assert_eq!(CAUSES[cause::PRICE_DIFFERENCE], "price_difference");
+        assert_eq!(CAUSES[cause::CHANGED_MIND], "changed_mind");
+        assert_eq!(CAUSE_CODES.len(), CAUSES.len());
+        assert_eq!(CAUSE_TEXTS.len(), CAUSES.len());
+    }
+}
