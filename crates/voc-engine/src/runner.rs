@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
-use datafusion::prelude::ParquetReadOptions;
+use datafusion::prelude::{lit, ParquetReadOptions};
 
 use crate::checks::run_checks;
 use crate::config::Config;
@@ -101,7 +101,11 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
         timings.insert(format!("checks:{table}"), t.elapsed().as_millis() as u64);
         check_results.extend(results?);
         staged.push(st);
-        Ok(staged_df)
+        // Later outputs read it as a later job will once it is committed, with its dt (and
+        // `voc validate` plans them so).
+        staged_df
+            .with_column(crate::contract::PARTITION_COLUMN, lit(dates.partition.format("%Y-%m-%d").to_string()))
+            .map_err(|e| VocError::internal(format!("reading back staged {table}: {e}")))
     })
     .await?;
 
