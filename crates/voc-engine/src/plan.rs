@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use datafusion::dataframe::DataFrame;
-use datafusion::prelude::SessionContext;
+use datafusion::prelude::{lit, SessionContext};
 
 use crate::config::Config;
 use crate::error::{Result, VocError};
@@ -68,20 +68,26 @@ pub struct PlannedOutput<'j> {
 
 /// Plans the views of `job` (registered under their names, never written), then its outputs in
 /// order against `ctx`. `then` does what the caller does with each output (a run stages, checks
-/// and reads it back; validate checks its shape and makes an empty stand-in) and returns the
-/// table the job's later outputs read under its name.
+/// and reads it back; validate checks its shape and makes an empty stand-in) and returns its
+/// rows; the job's later outputs (and, in validate, later jobs) read them under the output's name
+/// as they will be committed, with `dt` = `partition`.
 pub async fn plan_outputs(
     ctx: &SessionContext,
     cfg: &Config,
     job: &Job,
     params: &Params,
+    partition: NaiveDate,
     mut then: impl AsyncFnMut(PlannedOutput<'_>) -> Result<DataFrame>,
 ) -> Result<()> {
+    let dt = lit(partition.format("%Y-%m-%d").to_string());
     plan_views(ctx, cfg, job, params, None).await?;
     for (spec, sql_path) in &job.outputs {
         let (rel, text) = read_sql(cfg, sql_path)?;
         let df = plan_query(ctx, &rel, &text, params).await?;
-        let readable = then(PlannedOutput { spec, rel, text, df }).await?;
+        let readable = then(PlannedOutput { spec, rel, text, df })
+            .await?
+            .with_column(crate::contract::PARTITION_COLUMN, dt.clone())
+            .map_err(|e| VocError::internal(format!("output {}: {e}", spec.table)))?;
         ctx.register_table(spec.table.as_str(), readable.into_view())
             .map_err(|e| VocError::internal(format!("output {}: {e}", spec.table)))?;
         plan_views(ctx, cfg, job, params, Some(&spec.table)).await?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
-use datafusion::prelude::{lit, ParquetReadOptions};
+use datafusion::prelude::ParquetReadOptions;
 
 use crate::checks::run_checks;
 use crate::config::Config;
@@ -74,7 +74,7 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
 
     let mut staged: Vec<StagedTable> = Vec::new();
     let mut check_results = Vec::new();
-    plan_outputs(&ctx, cfg, job, &params, async |out| {
+    plan_outputs(&ctx, cfg, job, &params, dates.partition, async |out| {
         let table = out.spec.table.as_str();
         let t = Instant::now();
         let st = output::stage_output(
@@ -101,11 +101,7 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
         timings.insert(format!("checks:{table}"), t.elapsed().as_millis() as u64);
         check_results.extend(results?);
         staged.push(st);
-        // Later outputs read it as a later job will once it is committed, with its dt (and
-        // `voc validate` plans them so).
-        staged_df
-            .with_column(crate::contract::PARTITION_COLUMN, lit(dates.partition.format("%Y-%m-%d").to_string()))
-            .map_err(|e| VocError::internal(format!("reading back staged {table}: {e}")))
+        Ok(staged_df)
     })
     .await?;
 

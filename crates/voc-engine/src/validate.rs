@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::datasource::MemTable;
-use datafusion::prelude::lit;
 
 use crate::catalog;
 use crate::checks::run_checks;
@@ -37,8 +36,7 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
         let dates = RunDates::new(job, today);
         let params = dates.params(cfg.timezone.name(), Some(job));
         crate::lookup::register(&ctx, &cfg.project_dir, &job.spec.lookups)?;
-        let partition = dates.partition.format("%Y-%m-%d").to_string();
-        plan_outputs(&ctx, cfg, job, &params, async |out| {
+        plan_outputs(&ctx, cfg, job, &params, dates.partition, async |out| {
             // Optimising catches type errors that planning alone lets through.
             out.df
                 .clone()
@@ -63,10 +61,8 @@ pub async fn validate(cfg: &Config, jobs: &JobSet) -> Result<Vec<String>> {
                 })?;
             }
             report.push(format!("{}: {} ({} columns) plans", job.name, out.spec.table, schema.fields().len()));
-            // Later outputs read this one as committed: empty, with its dt partition column.
-            ctx.read_table(empty_table(Arc::new(schema))?)
-                .and_then(|d| d.with_column(contract::PARTITION_COLUMN, lit(partition.as_str())))
-                .map_err(|e| VocError::internal(e.to_string()))
+            // An empty stand-in; plan_outputs adds its dt as the run does.
+            ctx.read_table(empty_table(Arc::new(schema))?).map_err(|e| VocError::internal(e.to_string()))
         })
         .await?;
     }
