@@ -41,7 +41,7 @@ review_mentions AS (
 ),
 mentions AS (
     SELECT x.*, CASE WHEN CAST(x.dt AS DATE) > b.prev_end THEN 'current' ELSE 'previous' END AS period,
-        x.a['aspect'] AS aspect, x.a['polarity'] = 'negative' AS negative
+        x.a['aspect'] AS aspect, x.a['polarity'] = 'negative' AS negative, x.a['evidence'] AS evidence
     FROM (SELECT * FROM message_mentions UNION ALL SELECT * FROM review_mentions) x
     CROSS JOIN bounds b
     WHERE CAST(x.dt AS DATE) > b.prev_start
@@ -61,7 +61,7 @@ counted AS (
     GROUP BY product_id, aspect
 ),
 examples AS (
-    SELECT product_id, aspect, array_slice(sorted_list(concat(source_id, '：', a['evidence'])), 1, 3) AS example_evidence
+    SELECT product_id, aspect, array_slice(sorted_list(concat(source_id, '：', evidence)), 1, 3) AS example_evidence
     FROM mentions
     WHERE period = 'current' AND negative
     GROUP BY product_id, aspect

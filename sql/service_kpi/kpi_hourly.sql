@@ -5,7 +5,7 @@ WITH shops AS (
     SELECT DISTINCT shop_id FROM session_facts WHERE dt = $dt
 ),
 hours AS (
-    SELECT shop_id, CAST(h.value AS INT) AS hour FROM shops CROSS JOIN generate_series(0, 23) AS h
+    SELECT shop_id, CAST(h.value AS INT) AS hour FROM shops CROSS JOIN (SELECT unnest(range(0, 24)) AS value) AS h
 ),
 started AS (
     SELECT shop_id, CAST(date_part('hour', local_time(started_at, $timezone)) AS INT) AS hour,

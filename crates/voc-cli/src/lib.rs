@@ -21,8 +21,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn config(&self, input: Option<String>, output: Option<String>) -> Result<Config> {
-        Config::load(&self.project, &Overrides { input, output, config_file: self.config.clone() })
+    fn config(&self, input: Option<String>, output: Option<String>, cluster: Option<String>) -> Result<Config> {
+        Config::load(&self.project, &Overrides { input, output, config_file: self.config.clone(), cluster })
+    }
+
+    /// The configuration for commands that plan but never run a query (validate, functions): a
+    /// cluster set in the environment or voc.toml is checked, then left unused.
+    fn local_config(&self) -> Result<Config> {
+        Ok(Config { cluster: None, ..self.config(None, None, None)? })
     }
 
     fn jobs(&self) -> Result<JobSet> {
@@ -80,12 +86,7 @@ pub async fn run(
     output: Option<String>,
     cluster: Option<String>,
 ) -> Result<()> {
-    if let Some(c) = cluster {
-        return Err(VocError::config(format!(
-            "--cluster {c}: cluster mode (Ballista) is not built into this version yet; run without --cluster"
-        )));
-    }
-    let cfg = ctx.config(input, output)?;
+    let cfg = ctx.config(input, output, cluster)?;
     let jobs = ctx.jobs()?;
     let names: Vec<String> = match (job, all) {
         (Some(j), false) => vec![jobs.get(&j)?.name.clone()],
@@ -173,7 +174,7 @@ pub async fn list(ctx: &Ctx) -> Result<()> {
 
 /// `voc functions`.
 pub async fn functions(ctx: &Ctx, format: &str) -> Result<()> {
-    let cfg = ctx.config(None, None)?;
+    let cfg = ctx.local_config()?;
     let list = query::functions(&cfg)?;
     let mut o = std::io::stdout().lock();
     match format {
@@ -195,7 +196,7 @@ pub async fn functions(ctx: &Ctx, format: &str) -> Result<()> {
 
 /// `voc validate`.
 pub async fn validate(ctx: &Ctx) -> Result<()> {
-    let cfg = ctx.config(None, None)?;
+    let cfg = ctx.local_config()?;
     let jobs = ctx.jobs()?;
     let report = voc_engine::validate::validate(&cfg, &jobs).await?;
     let mut o = std::io::stdout().lock();
@@ -213,9 +214,10 @@ pub async fn sql(
     format: &str,
     input: Option<String>,
     output: Option<String>,
+    cluster: Option<String>,
 ) -> Result<()> {
     let format: Format = format.parse()?;
-    let cfg = ctx.config(input, output)?;
+    let cfg = ctx.config(input, output, cluster)?;
     let jobs = ctx.jobs().ok();
     let (session, reg) = query::open(&cfg, jobs.as_ref()).await?;
     match q {
@@ -288,6 +290,16 @@ async fn prompt(session: &datafusion::prelude::SessionContext, reg: &query::Regi
     Ok(())
 }
 
+/// `voc cluster scheduler`.
+pub async fn cluster_scheduler(ctx: &Ctx, opts: voc_engine::cluster::SchedulerOptions) -> Result<()> {
+    voc_engine::cluster::run_scheduler(&ctx.local_config()?, opts).await
+}
+
+/// `voc cluster executor`.
+pub async fn cluster_executor(ctx: &Ctx, opts: voc_engine::cluster::ExecutorOptions) -> Result<()> {
+    voc_engine::cluster::run_executor(&ctx.local_config()?, opts).await
+}
+
 /// `voc demo`: generate → run every job for every day → report.
 pub async fn demo(ctx: &Ctx, out: &str, days: u32, shops: u32, customers: u32, seed: u64) -> Result<()> {
     let started = Instant::now();
@@ -306,7 +318,7 @@ pub async fn demo(ctx: &Ctx, out: &str, days: u32, shops: u32, customers: u32, s
     let output_s = output.to_string_lossy().to_string();
     println!("1/3 generating {days} days for {shops} shops and {customers} customers → {input_s}");
     generate(&input_s, start, days, shops, customers, seed, None).await?;
-    let cfg = ctx.config(Some(input_s.clone()), Some(output_s.clone()))?;
+    let cfg = ctx.config(Some(input_s.clone()), Some(output_s.clone()), None)?;
     println!("2/3 running {} jobs for {days} days → {output_s}", jobs.jobs.len());
     let names: Vec<String> = jobs.jobs.keys().cloned().collect();
     let mut totals: std::collections::BTreeMap<String, (u64, u32)> = Default::default();
@@ -363,10 +375,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn cluster_mode_is_refused_with_a_clear_message() {
+    async fn a_cluster_address_that_is_not_df_host_port_is_refused() {
         let ctx = Ctx { project: PathBuf::from("."), config: None };
         let date = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        let e = run(&ctx, None, true, date, None, None, None, Some("df://x:50050".into())).await.unwrap_err();
-        assert!(e.message.contains("--cluster df://x:50050"), "{}", e.message);
+        let e = run(&ctx, None, true, date, None, None, None, Some("x:50050".into())).await.unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert!(e.message.contains("--cluster: expected a scheduler address df://host:port, found 'x:50050'"), "{e}");
     }
 }

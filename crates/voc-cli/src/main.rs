@@ -72,7 +72,7 @@ enum Command {
         input: Option<String>,
         #[arg(long)]
         output: Option<String>,
-        /// Ballista scheduler (df://host:port); not available in this build yet.
+        /// Run the queries on this Ballista scheduler (df://host:port); also VOC_CLUSTER.
         #[arg(long)]
         cluster: Option<String>,
     },
@@ -94,6 +94,61 @@ enum Command {
         input: Option<String>,
         #[arg(long)]
         output: Option<String>,
+        /// Run the queries on this Ballista scheduler (df://host:port); also VOC_CLUSTER.
+        #[arg(long)]
+        cluster: Option<String>,
+    },
+    /// Run a process of a Ballista cluster (the scheduler, or an executor) with voc's functions.
+    Cluster {
+        #[command(subcommand)]
+        role: ClusterRole,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ClusterRole {
+    /// The scheduler: plans the jobs' queries into stages and hands tasks to executors. Serves
+    /// gRPC, /healthz and /readyz on one port.
+    Scheduler {
+        /// Address to listen on.
+        #[arg(long, default_value = "0.0.0.0:50050")]
+        bind: std::net::SocketAddr,
+        /// Host name executors and clients reach this scheduler by.
+        #[arg(long, default_value = "localhost")]
+        external_host: String,
+        /// Seconds without a heartbeat after which an executor is dead and its tasks run again.
+        #[arg(long, default_value_t = 30)]
+        executor_timeout: u64,
+    },
+    /// An executor: runs tasks with voc's functions and the project's text rules.
+    Executor {
+        /// The scheduler, df://host:port.
+        #[arg(long, env = "VOC_CLUSTER")]
+        scheduler: String,
+        #[arg(long, default_value = "0.0.0.0")]
+        bind_host: String,
+        /// Host name others fetch this executor's shuffle output and results from (default: the
+        /// address the scheduler sees).
+        #[arg(long)]
+        external_host: Option<String>,
+        /// Arrow Flight port (shuffle and results).
+        #[arg(long, default_value_t = 50051)]
+        port: u16,
+        /// gRPC port the scheduler pushes tasks to.
+        #[arg(long, default_value_t = 50052)]
+        grpc_port: u16,
+        /// /healthz and /readyz.
+        #[arg(long, default_value_t = 50053)]
+        health_port: u16,
+        /// Shuffle files and spills.
+        #[arg(long, default_value = "/tmp/voc-executor")]
+        work_dir: PathBuf,
+        /// Tasks at once; 0 = one per core.
+        #[arg(long, default_value_t = 0)]
+        vcores: usize,
+        /// Seconds between heartbeats to the scheduler.
+        #[arg(long, default_value_t = 5)]
+        heartbeat: u64,
     },
 }
 
@@ -122,7 +177,47 @@ fn main() {
             Command::List => voc_cli::list(&ctx).await,
             Command::Functions { format } => voc_cli::functions(&ctx, &format).await,
             Command::Validate => voc_cli::validate(&ctx).await,
-            Command::Sql { query, format, input, output } => voc_cli::sql(&ctx, query, &format, input, output).await,
+            Command::Sql { query, format, input, output, cluster } => {
+                voc_cli::sql(&ctx, query, &format, input, output, cluster).await
+            }
+            Command::Cluster { role: ClusterRole::Scheduler { bind, external_host, executor_timeout } } => {
+                let opts = voc_engine::cluster::SchedulerOptions {
+                    bind,
+                    external_host,
+                    executor_timeout_seconds: executor_timeout,
+                };
+                voc_cli::cluster_scheduler(&ctx, opts).await
+            }
+            Command::Cluster {
+                role:
+                    ClusterRole::Executor {
+                        scheduler,
+                        bind_host,
+                        external_host,
+                        port,
+                        grpc_port,
+                        health_port,
+                        work_dir,
+                        vcores,
+                        heartbeat,
+                    },
+            } => match voc_engine::cluster::ClusterUrl::parse(&scheduler, "--scheduler") {
+                Ok(scheduler) => {
+                    let opts = voc_engine::cluster::ExecutorOptions {
+                        scheduler,
+                        bind_host,
+                        external_host,
+                        port,
+                        grpc_port,
+                        health_port,
+                        work_dir,
+                        vcores,
+                        heartbeat_seconds: heartbeat,
+                    };
+                    voc_cli::cluster_executor(&ctx, opts).await
+                }
+                Err(e) => Err(e),
+            },
         };
         match result {
             Ok(()) => 0,

@@ -16,6 +16,8 @@ pub struct FileConfig {
     pub input: Option<String>,
     pub output: Option<String>,
     pub timezone: Option<String>,
+    /// A Ballista scheduler, `df://host:port`: queries run on that cluster.
+    pub cluster: Option<String>,
     #[serde(default)]
     pub engine: EngineSection,
 }
@@ -60,6 +62,8 @@ pub struct Config {
     pub target_partitions: usize,
     pub batch_size: usize,
     pub max_rows_per_file: usize,
+    /// The Ballista scheduler queries run on; None: this process runs them.
+    pub cluster: Option<crate::cluster::ClusterUrl>,
 }
 
 /// Overrides from the command line; `None` falls through to env and file.
@@ -68,6 +72,7 @@ pub struct Overrides {
     pub input: Option<String>,
     pub output: Option<String>,
     pub config_file: Option<PathBuf>,
+    pub cluster: Option<String>,
 }
 
 /// The business timezone: `VOC_TIMEZONE` when set, else the `timezone` of a config file (its
@@ -114,8 +119,17 @@ impl Config {
                 path.display()
             )));
         }
+        let cluster = match (&overrides.cluster, env("VOC_CLUSTER"), &file.cluster) {
+            (Some(c), _, _) => Some(crate::cluster::ClusterUrl::parse(c, "--cluster")?),
+            (None, Some(c), _) => Some(crate::cluster::ClusterUrl::parse(&c, "VOC_CLUSTER")?),
+            (None, None, Some(c)) => {
+                Some(crate::cluster::ClusterUrl::parse(c, &format!("{}: cluster", path.display()))?)
+            }
+            (None, None, None) => None,
+        };
         Ok(Self {
             project_dir: project_dir.to_path_buf(),
+            cluster,
             input: overrides.input.clone().or_else(|| env("VOC_INPUT")).or(file.input),
             output: overrides.output.clone().or_else(|| env("VOC_OUTPUT")).or(file.output),
             timezone,

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod cluster;
 pub mod config;
 pub mod job;
 pub mod lookup;

@@ -25,7 +25,9 @@ use datafusion::arrow::array::{
     ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, RecordBatch, StringBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::datasource::MemTable;
+use datafusion::catalog::view::ViewTable;
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::logical_expr::{col, lit, EmptyRelation, LogicalPlan, LogicalPlanBuilder};
 use serde::Deserialize;
 
 use crate::config::{line_col, toml_error};
@@ -297,7 +299,9 @@ fn build<'a>(ty: Ty, values: impl Iterator<Item = Option<&'a toml::Value>>) -> A
     }
 }
 
-/// Registers every lookup of a job as an in-memory table.
+/// Registers every lookup of a job as a view over its rows as literal values (`VALUES`). Not an
+/// in-memory table: a plan that reads a lookup must travel to a cluster's scheduler and
+/// executors, and literals are part of the plan where an in-memory table's batches are not.
 pub fn register(
     ctx: &datafusion::prelude::SessionContext,
     project_dir: &Path,
@@ -305,12 +309,26 @@ pub fn register(
 ) -> Result<()> {
     for (name, spec) in lookups {
         let batch = load(project_dir, name, spec)?;
-        let table = MemTable::try_new(batch.schema(), vec![vec![batch]])
-            .map_err(|e| VocError::internal(format!("lookup {name}: {e}")))?;
-        ctx.register_table(name.as_str(), Arc::new(table))
+        let plan = values_plan(&batch).map_err(|e| VocError::internal(format!("lookup {name}: {e}")))?;
+        ctx.register_table(name.as_str(), Arc::new(ViewTable::new(plan, None)))
             .map_err(|e| VocError::internal(format!("lookup {name}: {e}")))?;
     }
     Ok(())
+}
+
+/// The rows of a batch as a `VALUES` plan with the batch's schema (no rows: an empty relation).
+fn values_plan(batch: &RecordBatch) -> datafusion::common::Result<LogicalPlan> {
+    let schema = Arc::new(DFSchema::try_from(batch.schema())?);
+    if batch.num_rows() == 0 {
+        return Ok(LogicalPlan::EmptyRelation(EmptyRelation { produce_one_row: false, schema }));
+    }
+    let rows = (0..batch.num_rows())
+        .map(|r| batch.columns().iter().map(|c| Ok(lit(ScalarValue::try_from_array(c, r)?))).collect())
+        .collect::<datafusion::common::Result<Vec<Vec<_>>>>()?;
+    // VALUES names its columns column1, column2, …: give them the lookup's names.
+    let names: Vec<_> =
+        schema.fields().iter().enumerate().map(|(i, f)| col(format!("column{}", i + 1)).alias(f.name())).collect();
+    LogicalPlanBuilder::values_with_schema(rows, &schema)?.project(names)?.build()
 }
 
 #[cfg(test)]

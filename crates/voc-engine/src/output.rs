@@ -59,6 +59,11 @@ pub struct StagedTable {
     pub schema: SchemaRef,
     pub files: Vec<OutputFile>,
     pub rows: u64,
+    /// Milliseconds to make the physical plan (on a cluster: the client's part of planning).
+    pub plan_ms: u64,
+    /// Milliseconds from the plan until the first rows arrived: the query's work before it
+    /// yields (on a cluster, the whole distributed job: scheduling, tasks, shuffle).
+    pub wait_ms: u64,
 }
 
 impl StagedTable {
@@ -152,6 +157,7 @@ pub async fn stage_output(
     let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
     no_partition_column(&schema, table, sql_file)?;
     let dir = format!("{}/{table}", staging_dir(run_id));
+    let started = std::time::Instant::now();
     let mut stream = df
         .execute_stream()
         .await
@@ -162,10 +168,13 @@ pub async fn stage_output(
     let write_err = |e: ParquetError| {
         VocError::storage(format!("{}: output {table}: writing staged Parquet: {e}", sql_file.display()))
     };
+    let plan_ms = started.elapsed().as_millis() as u64;
+    let mut wait_ms = None;
     // Where the files go when committed.
     let dir_committed = partition_path(table, partition);
 
     while let Some(batch) = stream.next().await {
+        wait_ms.get_or_insert_with(|| started.elapsed().as_millis() as u64 - plan_ms);
         let batch = batch.map_err(|e| {
             crate::sql::sql_error(ErrorKind::Internal, sql_file, "", &e).context(format!("output {table}"))
         })?;
@@ -196,7 +205,8 @@ pub async fn stage_output(
         let f = open_file(root, &dir, 0, &schema).map_err(write_err)?;
         files.push(close_file(&dir_committed, f, 0).await.map_err(write_err)?);
     }
-    Ok(StagedTable { table: table.to_string(), schema, files, rows: total })
+    let wait_ms = wait_ms.unwrap_or_else(|| started.elapsed().as_millis() as u64 - plan_ms);
+    Ok(StagedTable { table: table.to_string(), schema, files, rows: total, plan_ms, wait_ms })
 }
 
 fn open_file(root: &Root, dir: &str, n: usize, schema: &SchemaRef) -> Result<OpenFile, ParquetError> {

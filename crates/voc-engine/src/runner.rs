@@ -95,7 +95,11 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
             .read_parquet(urls, ParquetReadOptions::default())
             .await
             .map_err(|e| VocError::internal(format!("reading back staged {table}: {e}")))?;
-        timings.insert(format!("output:{table}"), t.elapsed().as_millis() as u64);
+        let output_ms = t.elapsed().as_millis() as u64;
+        timings.insert(format!("output:{table}"), output_ms);
+        timings.insert(format!("plan:{table}"), st.plan_ms);
+        timings.insert(format!("wait:{table}"), st.wait_ms);
+        timings.insert(format!("write:{table}"), output_ms.saturating_sub(st.plan_ms + st.wait_ms));
         let t = Instant::now();
         let results = run_checks(table, &staged_df, st.rows, &out.spec.checks).await;
         timings.insert(format!("checks:{table}"), t.elapsed().as_millis() as u64);
@@ -126,7 +130,10 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
         started_at: started_at.to_rfc3339(),
         finished_at: Utc::now().to_rfc3339(),
         engine: EngineInfo {
-            mode: "local".into(),
+            mode: match &cfg.cluster {
+                None => "local".into(),
+                Some(c) => format!("cluster {c}"),
+            },
             target_partitions: ctx.state().config().target_partitions(),
             memory_limit_bytes: cfg.memory_limit_bytes,
             timezone: cfg.timezone.name().to_string(),

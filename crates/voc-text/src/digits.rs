@@ -81,7 +81,7 @@ pub(crate) fn luhn(d: &str) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn plausible_date(y: u32, m: u32, d: u32) -> bool {
