@@ -65,36 +65,64 @@ done
 [ "$ok" = 1 ] || { echo "the cluster did not get ready; see $work/*.log" >&2; exit 1; }
 
 lo() { cat /sys/class/net/lo/statistics/rx_bytes; }
-# Shuffle bytes of the Ballista jobs a voc job ran: the job folders (work-dir/<job id>/) that
-# appeared since the last call. Counted right after each voc job, before the scheduler's
-# clean-up (300 s after a job) removes them. Sets $new_shuffle.
-declare -A seen
-new_shuffle=0
-count_shuffle() {
-    new_shuffle=0
-    for d in "$work"/executor-*/*/; do
-        [ -d "$d" ] && [ -z "${seen[$d]:-}" ] || continue
-        seen[$d]=1
-        new_shuffle=$((new_shuffle + $(du -sb "$d" | cut -f1)))
-    done
+# Shuffle bytes of the Ballista jobs a voc job runs: a sampler walks the executors' work dirs
+# (work-dir/<ballista job>/<stage>/…) every 50 ms while the voc job runs and keeps the largest
+# size seen of each stage folder; Ballista removes a job's intermediate stages as soon as the
+# job succeeds, so this is a lower bound (a stage written and dropped within 50 ms is missed).
+sampler() { # stop-file, out-file
+    python3 - "$work" "$1" "$2" <<'PY'
+import os, sys, time, pathlib
+work, stop, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
+seen = {}
+def ls(d):  # folders come and go while we look
+    try:
+        return [os.path.join(d, e) for e in os.listdir(d)]
+    except OSError:
+        return []
+def sample():
+    for stage in (s for e in ls(work) if "/executor-" in e for j in ls(e) for s in ls(j)):
+        size = 0
+        for root, _, files in os.walk(stage):
+            for f in files:
+                try:
+                    size += os.path.getsize(os.path.join(root, f))
+                except OSError:
+                    pass
+        seen[stage] = max(seen.get(stage, 0), size)
+before = None
+while True:
+    sample()
+    if before is None:
+        before = dict(seen)  # what earlier voc jobs left: not this job's
+    if stop.exists():
+        sample()
+        break
+    time.sleep(0.05)
+open(out, "w").write(str(sum(v for k, v in seen.items() if k not in before)))
+PY
 }
+
 jobs=$("$voc" --project "$here" list | grep -E '^[a-z_]+ ' | awk '{print $1}')
 # Tasks the executors started: "Execute task  : [TID job/stage.attempt/task.attempt]".
-tasks_log() { cat "$work"/executor-*.log | grep -o 'Execute task  : \[TID [^]]*' | sed 's/.*TID //' | sort; }
+tasks_log() { { cat "$work"/executor-*.log | grep -o 'Execute task  : \[TID [^]]*' || true; } | sed 's/.*TID //' | sort; }
 printf '%s\n' "mode job wall_s lo_bytes shuffle_bytes tasks stages max_tasks_per_stage" > "$work/jobs.txt"
 for mode in local cluster; do
     for job in $jobs; do
         args=(--project "$here" run "$job" --date "$day" --input "$work/in" --output "$work/$mode")
         [ "$mode" = cluster ] && args+=(--cluster "df://127.0.0.1:$sport")
-        count_shuffle
         tasks_log > "$work/tasks.before"
+        rm -f "$work/stop"
+        sampler "$work/stop" "$work/shuffle.txt" &
+        spid=$!
+        sleep 0.3
         l0=$(lo); t0=$(date +%s.%N)
         "$voc" "${args[@]}" > /dev/null
-        t1=$(date +%s.%N); l1=$(lo); count_shuffle
+        t1=$(date +%s.%N); l1=$(lo)
+        touch "$work/stop"; wait "$spid"; new_shuffle=$(cat "$work/shuffle.txt")
         # the tasks this voc job ran: stages are job/stage; tasks per stage, the widest
         new_tasks=$(tasks_log | comm -13 "$work/tasks.before" -)
         ntasks=$(printf '%s' "$new_tasks" | grep -c . || true)
-        per_stage=$(printf '%s\n' "$new_tasks" | grep . | sed 's/\..*//' | sort | uniq -c | awk '{print $1}')
+        per_stage=$(printf '%s\n' "$new_tasks" | { grep . || true; } | sed 's/\..*//' | sort | uniq -c | awk '{print $1}')
         nstages=$(printf '%s' "$per_stage" | grep -c . || true)
         widest=$(printf '%s\n' "$per_stage" | sort -n | tail -1)
         echo "$mode $job $(python3 -c "print($t1 - $t0)") $((l1 - l0)) $new_shuffle $ntasks $nstages ${widest:-0}" \

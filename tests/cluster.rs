@@ -437,6 +437,7 @@ fn a_job_survives_a_killed_executor_and_fails_cleanly_without_its_scheduler() {
     );
     assert!(!o.status.success(), "a run whose scheduler died cannot have completed");
     assert!(error_line(&o).contains("message_insights"), "the error names the job: {}", error_line(&o));
+    assert!(error_line(&o).contains("stopped answering during the query"), "and says why: {}", error_line(&o));
     assert!(read_root(&rt, "s3://voc-test/orphaned").is_empty(), "nothing published");
 }
 

@@ -84,6 +84,33 @@ impl std::fmt::Display for ClusterUrl {
     }
 }
 
+/// What Ballista's client says when the cluster goes away under a query: the scheduler's
+/// job-status stream or an executor's result stream broke, or nothing answers.
+const LOST_CLUSTER: [&str; 7] = [
+    "h2 protocol error",
+    "transport error",
+    "Stream closed without job completing",
+    "Connection refused",
+    "Failed to connect",
+    "error trying to connect",
+    "broken pipe",
+];
+
+/// A query error that means the cluster (its scheduler, or an executor holding results) stopped
+/// answering gets that said in words, with what it means for the job; others pass unchanged.
+pub fn explain_lost_cluster(e: VocError, cluster: &ClusterUrl) -> VocError {
+    if !LOST_CLUSTER.iter().any(|m| e.message.contains(m)) {
+        return e;
+    }
+    let mut e = e;
+    e.message.push_str(&format!(
+        " — the Ballista cluster at {cluster} stopped answering during the query (its scheduler, \
+         or an executor holding results, is gone); nothing of this job was published: run it again \
+         once the cluster is back"
+    ));
+    e
+}
+
 /// Object stores for every process of a cluster (and for the client): `file://` is the local
 /// file system, and each `s3://bucket` gets a client on first use, made from the process's AWS
 /// environment exactly as a storage root is ([`Root::parse`]). Stores registered explicitly
@@ -307,6 +334,20 @@ mod tests {
             let e = ClusterUrl::parse(bad, "VOC_CLUSTER").unwrap_err();
             assert!(e.message.starts_with("VOC_CLUSTER: expected a scheduler address df://host:port"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn a_lost_cluster_is_said_in_words_and_other_errors_pass_unchanged() {
+        let url = ClusterUrl::parse("df://sched:50050", "x").unwrap();
+        let lost = VocError::internal(
+            "output message_insights: Execution error: code: 'Unknown error', message: \"h2 protocol error: error reading a body from connection\"",
+        );
+        let e = explain_lost_cluster(lost, &url);
+        assert!(e.message.contains("the Ballista cluster at df://sched:50050 stopped answering"), "{e}");
+        assert!(e.message.contains("nothing of this job was published"), "{e}");
+        assert_eq!(e.exit_code(), 1);
+        let other = VocError::internal("output t: Arrow error: Divide by zero error");
+        assert_eq!(explain_lost_cluster(other.clone(), &url).message, other.message);
     }
 
     #[test]

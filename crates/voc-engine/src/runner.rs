@@ -48,7 +48,10 @@ pub async fn run_job(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate) ->
     let run_id = new_run_id(&job.name, date);
     let span = tracing::info_span!("run", job = %job.name, date = %date, run_id = %run_id);
     let _enter = span.enter();
-    let result = run_job_inner(cfg, roots, job, date, &run_id).await;
+    let result = run_job_inner(cfg, roots, job, date, &run_id).await.map_err(|e| match &cfg.cluster {
+        Some(cluster) => crate::cluster::explain_lost_cluster(e, cluster),
+        None => e,
+    });
     output::discard_staging(&roots.output, &run_id).await;
     // The one place a run's errors get their job and date.
     result.map_err(|e| e.context(format!("job {} --date {date}", job.name)))
