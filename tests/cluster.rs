@@ -185,17 +185,6 @@ fn moto_with_input() -> Moto {
     moto
 }
 
-/// Points this test process at moto with the variables the binary gets, to read what it wrote.
-fn use_moto_env(moto: u16) {
-    for (k, v) in voc_s3(moto).get_envs() {
-        if let (Some(k), Some(v)) = (k.to_str(), v.and_then(|v| v.to_str())) {
-            if k.starts_with("AWS_") {
-                std::env::set_var(k, v);
-            }
-        }
-    }
-}
-
 /// Every committed partition under an output root: "table/dt=…" → (manifest, rows).
 type Partitions = BTreeMap<String, (serde_json::Value, Vec<Vec<Cell>>)>;
 

@@ -28,13 +28,7 @@ fn generate_run_and_query_on_s3_match_the_local_run() {
     // The commit marker is an object beside the partition's files, and no
     // staging object is left behind. Read through the S3 API with the same
     // variables the binary got (this file holds a single test).
-    for (k, v) in voc_s3(moto.port).get_envs() {
-        if let (Some(k), Some(v)) = (k.to_str(), v.and_then(|v| v.to_str())) {
-            if k.starts_with("AWS_") {
-                std::env::set_var(k, v);
-            }
-        }
-    }
+    use_moto_env(moto.port);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let marts = voc_engine::storage::Root::parse("s3://voc-test/marts", false).unwrap();
     let (marker, staging) = rt.block_on(async {

@@ -286,3 +286,14 @@ pub fn voc_s3(port: u16) -> Command {
         .arg(repo());
     c
 }
+
+/// Points this test process at moto with the variables the binary gets, to read what it wrote.
+pub fn use_moto_env(moto: u16) {
+    for (k, v) in voc_s3(moto).get_envs() {
+        if let (Some(k), Some(v)) = (k.to_str(), v.and_then(|v| v.to_str())) {
+            if k.starts_with("AWS_") {
+                std::env::set_var(k, v);
+            }
+        }
+    }
+}

@@ -18,6 +18,8 @@ pub enum ErrorKind {
     Storage,
     /// The run date's input partition does not exist yet: retry later.
     InputNotReady,
+    /// Another run of the same job and partition holds the output's lease: retry later.
+    AlreadyRunning,
     /// A bug or an engine failure that fits none of the above.
     Internal,
 }
@@ -32,6 +34,7 @@ impl ErrorKind {
             ErrorKind::CheckFailed => 5,
             ErrorKind::Storage => 6,
             ErrorKind::InputNotReady => 7,
+            ErrorKind::AlreadyRunning => 8,
         }
     }
 
@@ -42,6 +45,7 @@ impl ErrorKind {
             ErrorKind::CheckFailed => "data check failed",
             ErrorKind::Storage => "storage error",
             ErrorKind::InputNotReady => "input not ready",
+            ErrorKind::AlreadyRunning => "already running",
             ErrorKind::Internal => "internal error",
         }
     }
@@ -76,6 +80,9 @@ impl VocError {
     }
     pub fn not_ready(m: impl Into<String>) -> Self {
         Self::new(ErrorKind::InputNotReady, m)
+    }
+    pub fn already_running(m: impl Into<String>) -> Self {
+        Self::new(ErrorKind::AlreadyRunning, m)
     }
     pub fn internal(m: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, m)
@@ -129,6 +136,7 @@ mod tests {
             ErrorKind::CheckFailed,
             ErrorKind::Storage,
             ErrorKind::InputNotReady,
+            ErrorKind::AlreadyRunning,
             ErrorKind::Internal,
         ];
         let mut codes: Vec<i32> = kinds.iter().map(|k| k.exit_code()).collect();

@@ -204,6 +204,18 @@ impl Root {
         Ok(())
     }
 
+    /// Creates `rel` only if nothing is there yet (a conditional PUT, `If-None-Match: *` on S3;
+    /// a hard link on a local disk): `Ok(false)` when it already exists.
+    pub async fn put_if_absent(&self, rel: &str, bytes: Bytes) -> Result<bool> {
+        let key = self.path(rel);
+        let opts = object_store::PutOptions { mode: object_store::PutMode::Create, ..Default::default() };
+        match self.store.put_opts(&key, PutPayload::from(bytes), opts).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(false),
+            Err(e) => Err(VocError::storage(format!("creating {}: {e}", self.url_of(rel, false)))),
+        }
+    }
+
     /// Reads a whole object; `Ok(None)` when it does not exist.
     pub async fn get_opt(&self, rel: &str) -> Result<Option<Bytes>> {
         let key = self.path(rel);
@@ -222,6 +234,23 @@ impl Root {
             self.delete_key(&meta.location).await?;
         }
         Ok(())
+    }
+
+    /// A local disk's object store writes `name#N` and then renames it into place; a process
+    /// killed in between leaves that file in `rel` (no `*.parquet` glob matches it, and listings
+    /// skip it, but it is litter). Removes such files at least `min_age` old (a younger one may
+    /// be another process's write in flight); nothing to do on an object store.
+    pub fn remove_local_temporaries(&self, rel: &str, min_age: std::time::Duration) {
+        let Some(folder) = self.local_dir(rel) else { return };
+        let Ok(entries) = std::fs::read_dir(&folder) else { return };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some((_, n)) = name.rsplit_once('#') else { continue };
+            let age = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && age.is_some_and(|a| a >= min_age) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 
     pub async fn delete_key(&self, key: &Path) -> Result<()> {

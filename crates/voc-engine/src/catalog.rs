@@ -1,6 +1,11 @@
 //! Tables a job reads: contract inputs (raw → staging view) and the
 //! committed outputs of other jobs, each limited to a window of days.
 //!
+//! A contract input is every `.parquet` file of its `dt=` folders (a shop's dump has no
+//! manifest). A job's output is exactly the files its committed `_SUCCESS` manifest names,
+//! never a folder listing: files a dead or concurrent run left in the folder are not read, and a
+//! partition whose marker names a file that is not there is "not ready".
+//!
 //! Before a table is registered, the footer of every file in its window is
 //! read: a corrupt file, a file whose columns disagree with its neighbours,
 //! or nulls in a column the contract requires are reported naming the file.
@@ -19,7 +24,7 @@ use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTable
 use datafusion::parquet::arrow::async_reader::{ParquetObjectReader, ParquetRecordBatchStreamBuilder};
 use datafusion::prelude::{col, lit, SessionContext};
 use futures::{StreamExt, TryStreamExt};
-use object_store::ObjectMeta;
+use object_store::{ObjectMeta, ObjectStoreExt};
 use serde::Serialize;
 
 use crate::contract::{self, PARTITION_COLUMN};
@@ -68,6 +73,8 @@ pub struct InputStats {
 pub struct ScannedTable {
     pub stats: InputStats,
     pub objects: Vec<ObjectMeta>,
+    /// The same files by partition date (oldest first), for a job output's committed files.
+    pub by_date: Vec<(NaiveDate, Vec<ObjectMeta>)>,
     /// The file schema every file agrees on (None when there are no files).
     pub schema: Option<SchemaRef>,
 }
@@ -92,15 +99,18 @@ pub async fn scan_table(
         bytes: 0,
     };
     let mut objects = Vec::new();
+    let mut by_date = Vec::new();
     // The window's last day: the run date less the input's lag. Only it must exist when required.
     let last_day = *dates.last().expect("a window has at least one day");
     for d in dates {
-        let rel = partition_path(table, *d);
-        let listed = root.list(&rel).await?;
-        let committed = !needs_marker || listed.iter().any(|m| m.location.filename() == Some(SUCCESS_FILE));
-        let files: Vec<ObjectMeta> = listed.into_iter().filter(is_data_file).collect();
-        let present = committed && (needs_marker || !files.is_empty());
-        if !present {
+        let files = if needs_marker {
+            committed_files(root, table, *d).await?
+        } else {
+            let files: Vec<ObjectMeta> =
+                root.list(&partition_path(table, *d)).await?.into_iter().filter(is_data_file).collect();
+            (!files.is_empty()).then_some(files)
+        };
+        let Some(files) = files else {
             stats.missing_partitions.push(partition_dir(*d));
             if *d == last_day && required {
                 let what = if needs_marker {
@@ -114,9 +124,10 @@ pub async fn scan_table(
                 return Err(VocError::not_ready(format!("table {table} at {}: {what}", root.url_of(table, true))));
             }
             continue;
-        }
+        };
         stats.partitions.push(partition_dir(*d));
-        objects.extend(files);
+        objects.extend(files.iter().cloned());
+        by_date.push((*d, files));
     }
     let footers: Vec<(ObjectMeta, SchemaRef, u64)> = futures::stream::iter(objects.iter().cloned())
         .map(|meta| read_footer(root, table, meta))
@@ -141,7 +152,7 @@ pub async fn scan_table(
             }
         }
     }
-    Ok(ScannedTable { stats, objects, schema })
+    Ok(ScannedTable { stats, objects, by_date, schema })
 }
 
 /// A column missing or retyped between two file schemas, as a sentence.
@@ -163,6 +174,116 @@ fn schema_difference(a: &Schema, b: &Schema) -> Option<String> {
     }
     // Extra columns are fine: a dump may gain columns that voc does not read.
     None
+}
+
+/// The files (path relative to the root, bytes) that a `_SUCCESS` manifest names for `table`;
+/// `Err` says why the bytes are not such a manifest.
+pub fn manifest_files(manifest: &[u8], table: &str) -> std::result::Result<Vec<(String, u64)>, String> {
+    let v: serde_json::Value = serde_json::from_slice(manifest).map_err(|e| format!("not JSON: {e}"))?;
+    let outputs = v.get("outputs").and_then(|o| o.as_array()).ok_or("it has no outputs list")?;
+    let entry = outputs
+        .iter()
+        .find(|o| o.get("table").and_then(|t| t.as_str()) == Some(table))
+        .ok_or_else(|| format!("its outputs do not include table {table}"))?;
+    let files = entry.get("files").and_then(|f| f.as_array()).ok_or("the table's entry has no files list")?;
+    files
+        .iter()
+        .map(|f| {
+            let path = f.get("path").and_then(|p| p.as_str()).ok_or("a file without a path")?;
+            Ok((path.to_string(), f.get("bytes").and_then(|b| b.as_u64()).unwrap_or(0)))
+        })
+        .collect()
+}
+
+/// The files the committed `_SUCCESS` of `table`'s partition `date` names (None: no marker, the
+/// partition is not committed). A marker that is not a manifest of the table, names a file
+/// outside its folder, or names a file that does not exist is an incomplete commit: "not ready".
+pub async fn committed_files(root: &Root, table: &str, date: NaiveDate) -> Result<Option<Vec<ObjectMeta>>> {
+    let dir = partition_path(table, date);
+    let marker = format!("{dir}/{SUCCESS_FILE}");
+    let Some(bytes) = root.get_opt(&marker).await? else { return Ok(None) };
+    let not_ready = |why: String| {
+        VocError::not_ready(format!(
+            "table {table} partition {}: {} {why}: the commit did not complete; run the job that writes it again",
+            partition_dir(date),
+            root.url_of(&marker, false)
+        ))
+    };
+    let files = manifest_files(&bytes, table).map_err(|why| not_ready(format!("is not a voc manifest ({why})")))?;
+    if let Some((p, _)) = files.iter().find(|(p, _)| p.strip_prefix(&dir).is_none_or(|r| !r.starts_with('/'))) {
+        return Err(not_ready(format!("names {p}, which is outside the partition")));
+    }
+    let metas: Vec<Result<ObjectMeta>> = futures::stream::iter(files)
+        .map(|(p, _)| async move {
+            match root.store().head(&root.path(&p)).await {
+                Ok(m) => Ok(m),
+                Err(object_store::Error::NotFound { .. }) => Err(not_ready(format!("names {p}, which does not exist"))),
+                Err(e) => Err(VocError::storage(format!("table {table}, file {}: {e}", root.url_of(&p, false)))),
+            }
+        })
+        .buffered(16)
+        .collect()
+        .await;
+    metas.into_iter().collect::<Result<Vec<_>>>().map(Some)
+}
+
+/// Every committed partition of an output table (oldest first) with the files its manifest names.
+pub async fn committed_partitions(root: &Root, table: &str) -> Result<Vec<(NaiveDate, Vec<ObjectMeta>)>> {
+    let mut out = Vec::new();
+    for dir in root.list_dirs(table).await? {
+        let Some(date) = dir.strip_prefix("dt=").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else {
+            continue;
+        };
+        if let Some(files) = committed_files(root, table, date).await? {
+            out.push((date, files));
+        }
+    }
+    Ok(out)
+}
+
+/// Registers a job output as `reference`: for each date, exactly the files its manifest names
+/// (one listing table of those files, `dt` added as a constant), all dates in one union.
+pub async fn register_committed(
+    ctx: &SessionContext,
+    root: &Root,
+    table: &str,
+    by_date: &[(NaiveDate, Vec<ObjectMeta>)],
+    reference: TableReference,
+) -> Result<()> {
+    register_root(ctx, root);
+    let format = parquet_format(ctx);
+    let Some(first) = by_date.iter().flat_map(|(_, f)| f.first()).next() else {
+        return Err(VocError::not_ready(format!("table {table}: no committed partition to read")));
+    };
+    let file_schema = format
+        .infer_schema(&ctx.state(), root.store(), std::slice::from_ref(first))
+        .await
+        .map_err(|e| VocError::bad_input(format!("table {table}: {e}")))?;
+    let internal = |e: datafusion::error::DataFusionError| VocError::internal(format!("table {table}: {e}"));
+    let mut union: Option<datafusion::dataframe::DataFrame> = None;
+    for (date, files) in by_date.iter().filter(|(_, f)| !f.is_empty()) {
+        let urls = files
+            .iter()
+            .map(|m| ListingTableUrl::parse(root.url_of(&root.relative(&m.location), false)))
+            .collect::<datafusion::error::Result<Vec<_>>>()
+            .map_err(internal)?;
+        let options = ListingOptions::new(format.clone()).with_file_extension(".parquet");
+        let config = ListingTableConfig::new_with_multi_paths(urls)
+            .with_listing_options(options)
+            .with_schema(file_schema.clone());
+        let provider = ListingTable::try_new(config).map_err(internal)?;
+        let df = ctx
+            .read_table(Arc::new(provider))
+            .and_then(|df| df.with_column(PARTITION_COLUMN, lit(date.format("%Y-%m-%d").to_string())))
+            .map_err(internal)?;
+        union = Some(match union {
+            None => df,
+            Some(u) => u.union(df).map_err(internal)?,
+        });
+    }
+    let df = union.expect("a date with files");
+    ctx.register_table(reference, df.into_view()).map_err(|e| VocError::internal(format!("table {table}: {e}")))?;
+    Ok(())
 }
 
 /// Reads one footer; returns the file's Arrow schema and its row count.

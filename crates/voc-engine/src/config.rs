@@ -35,6 +35,9 @@ pub struct EngineSection {
     pub batch_size: usize,
     /// Rows per output Parquet file before a new file is started.
     pub max_rows_per_file: usize,
+    /// Seconds a run's lease on its output partition lives without renewal (renewed every
+    /// quarter of it): how long a second run waits after the first one died.
+    pub lease_seconds: u64,
 }
 
 impl Default for EngineSection {
@@ -45,6 +48,7 @@ impl Default for EngineSection {
             target_partitions: 0,
             batch_size: 8192,
             max_rows_per_file: 1_000_000,
+            lease_seconds: 60,
         }
     }
 }
@@ -64,6 +68,8 @@ pub struct Config {
     pub max_rows_per_file: usize,
     /// The Ballista scheduler queries run on; None: this process runs them.
     pub cluster: Option<crate::cluster::ClusterUrl>,
+    /// How long a run's output lease lives without renewal (`engine.lease_seconds`).
+    pub lease_ttl: std::time::Duration,
 }
 
 /// Overrides from the command line; `None` falls through to env and file.
@@ -113,9 +119,9 @@ impl Config {
                 file.engine.memory_limit
             ))
         })?;
-        if file.engine.batch_size == 0 || file.engine.max_rows_per_file == 0 {
+        if file.engine.batch_size == 0 || file.engine.max_rows_per_file == 0 || file.engine.lease_seconds == 0 {
             return Err(VocError::config(format!(
-                "{}: engine.batch_size and engine.max_rows_per_file must be positive",
+                "{}: engine.batch_size, engine.max_rows_per_file and engine.lease_seconds must be positive",
                 path.display()
             )));
         }
@@ -138,6 +144,7 @@ impl Config {
             target_partitions: file.engine.target_partitions,
             batch_size: file.engine.batch_size,
             max_rows_per_file: file.engine.max_rows_per_file,
+            lease_ttl: std::time::Duration::from_secs(file.engine.lease_seconds),
         })
     }
 

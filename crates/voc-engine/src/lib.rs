@@ -6,8 +6,10 @@
 pub mod catalog;
 pub mod checks;
 pub mod cluster;
+pub mod commit;
 pub mod config;
 pub mod job;
+pub mod lease;
 pub mod lookup;
 pub mod manifest;
 pub mod output;

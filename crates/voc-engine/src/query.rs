@@ -76,7 +76,18 @@ pub async fn open(cfg: &Config, jobs: Option<&JobSet>) -> Result<(SessionContext
             None => root.list_dirs("").await?.into_iter().filter(|d| !d.starts_with(['_', '.'])).collect(),
         };
         for table in names {
-            if register_all_partitions(&ctx, &root, &table, TableReference::bare(table.as_str())).await? {
+            // Exactly what the committed manifests name: a partition without a complete commit
+            // is not read, nor are files a dead run left in a folder.
+            let partitions = crate::catalog::committed_partitions(&root, &table).await?;
+            if !partitions.is_empty() {
+                crate::catalog::register_committed(
+                    &ctx,
+                    &root,
+                    &table,
+                    &partitions,
+                    TableReference::bare(table.as_str()),
+                )
+                .await?;
                 reg.outputs.push(table);
             }
         }
@@ -93,8 +104,8 @@ pub async fn open(cfg: &Config, jobs: Option<&JobSet>) -> Result<(SessionContext
     Ok((ctx, reg))
 }
 
-/// Registers every `dt=` partition of `table` as one table; false when the
-/// table has no files.
+/// Registers every `dt=` partition of the input `table` (a shop's dump: every `.parquet` file)
+/// as one table; false when the table has no files.
 async fn register_all_partitions(
     ctx: &SessionContext,
     root: &Root,

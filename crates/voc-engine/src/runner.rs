@@ -13,6 +13,7 @@ use crate::checks::run_checks;
 use crate::config::Config;
 use crate::error::{Result, VocError};
 use crate::job::{Job, JobSet};
+use crate::lease::Lease;
 use crate::manifest::{EngineInfo, Manifest, OutputStats};
 use crate::output::{self, StagedTable};
 use crate::plan::{plan_outputs, RunDates};
@@ -43,21 +44,53 @@ fn new_run_id(job: &str, date: NaiveDate) -> String {
     )
 }
 
-/// Runs one job for one date and commits its outputs.
+/// Runs one job for one date and commits its outputs: under the job's lease for the partition
+/// (a second run of it stops with "already running"), after finishing what dead runs left on
+/// the output root ([`crate::commit::recover`]).
 pub async fn run_job(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate) -> Result<Manifest> {
     let run_id = new_run_id(&job.name, date);
     let span = tracing::info_span!("run", job = %job.name, date = %date, run_id = %run_id);
     let _enter = span.enter();
-    let result = run_job_inner(cfg, roots, job, date, &run_id).await.map_err(|e| match &cfg.cluster {
+    let partition = RunDates::new(job, date).partition;
+    let result = async {
+        let lease = Lease::acquire(&roots.output, &job.name, partition, &run_id, cfg.lease_ttl, true).await?;
+        let staging = crate::commit::staging_dir(&job.name, partition, &run_id);
+        let result = match crate::commit::recover(&roots.output, Some(&lease), cfg.lease_ttl).await {
+            Ok(r) => {
+                if r != Default::default() {
+                    tracing::info!(
+                        commits = r.commits.len(),
+                        staging_removed = r.staging_removed,
+                        busy = r.busy,
+                        "recovered what dead runs left"
+                    );
+                }
+                run_job_inner(cfg, roots, job, date, &lease, &staging).await
+            }
+            Err(e) => Err(e.context("finishing what dead runs left on the output root")),
+        };
+        crate::commit::discard_staging(&roots.output, &staging).await;
+        lease.release().await;
+        result
+    }
+    .await
+    .map_err(|e| match &cfg.cluster {
         Some(cluster) => crate::cluster::explain_lost_cluster(e, cluster),
         None => e,
     });
-    output::discard_staging(&roots.output, &run_id).await;
     // The one place a run's errors get their job and date.
     result.map_err(|e| e.context(format!("job {} --date {date}", job.name)))
 }
 
-async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, run_id: &str) -> Result<Manifest> {
+async fn run_job_inner(
+    cfg: &Config,
+    roots: &Roots,
+    job: &Job,
+    date: NaiveDate,
+    lease: &Lease,
+    staging: &str,
+) -> Result<Manifest> {
+    let run_id = lease.run_id();
     let started = Instant::now();
     let started_at = Utc::now();
     let mut timings = BTreeMap::new();
@@ -82,7 +115,7 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
         let t = Instant::now();
         let st = output::stage_output(
             &roots.output,
-            run_id,
+            staging,
             table,
             dates.partition,
             out.df,
@@ -148,7 +181,7 @@ async fn run_job_inner(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate, 
     };
     let t = Instant::now();
     let body = serde_json::to_vec_pretty(&manifest).map_err(|e| VocError::internal(e.to_string()))?;
-    output::commit(&roots.output, dates.partition, &mut staged, &body).await?;
+    crate::commit::commit(&roots.output, lease, staging, dates.partition, &staged, &body).await?;
     manifest.timings_ms.insert("commit".to_string(), t.elapsed().as_millis() as u64);
     manifest.timings_ms.insert("total".to_string(), started.elapsed().as_millis() as u64);
     tracing::info!(ms = started.elapsed().as_millis() as u64, "committed");

@@ -35,7 +35,7 @@ pub async fn register_inputs(
             stats.push(scanned.stats);
         } else {
             let scanned = catalog::scan_table(&roots.output, table, window, spec.required, true).await?;
-            catalog::register_window(ctx, &roots.output, table, &scanned, window, table.into(), None).await?;
+            catalog::register_committed(ctx, &roots.output, table, &scanned.by_date, table.into()).await?;
             stats.push(scanned.stats);
         }
     }
