@@ -19,6 +19,35 @@ use url::Url;
 
 use crate::error::{Result, VocError};
 
+/// How long voc keeps retrying a refused or failed S3 request (5xx, 429, timeouts, dropped
+/// connections) before it gives up with a storage error: `VOC_S3_RETRY_SECONDS`, default 120,
+/// at most 300 (a signed request is not re-signed while it is retried). Waits grow from 0.1 s to
+/// 5 s between tries (with jitter), so a minute of 503s is ridden out.
+pub const DEFAULT_S3_RETRY_SECONDS: u64 = 120;
+
+fn s3_retry() -> Result<object_store::RetryConfig> {
+    let seconds = match std::env::var("VOC_S3_RETRY_SECONDS") {
+        Err(_) => DEFAULT_S3_RETRY_SECONDS,
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(n) if n <= 300 => n,
+            _ => {
+                return Err(VocError::config(format!(
+                    "VOC_S3_RETRY_SECONDS: expected whole seconds from 0 to 300, found '{v}'"
+                )))
+            }
+        },
+    };
+    Ok(object_store::RetryConfig {
+        backoff: object_store::BackoffConfig {
+            init_backoff: std::time::Duration::from_millis(100),
+            max_backoff: std::time::Duration::from_secs(5),
+            base: 2.0,
+        },
+        max_retries: if seconds == 0 { 0 } else { 1000 },
+        retry_timeout: std::time::Duration::from_secs(seconds),
+    })
+}
+
 /// A place voc reads from or writes to: an object store plus a key prefix.
 #[derive(Clone)]
 pub struct Root {
@@ -58,7 +87,7 @@ impl Root {
                     "storage root '{spec}': expected s3://bucket/prefix, found no bucket"
                 )));
             }
-            let mut b = AmazonS3Builder::from_env().with_bucket_name(bucket);
+            let mut b = AmazonS3Builder::from_env().with_bucket_name(bucket).with_retry(s3_retry()?);
             let endpoint = std::env::var("AWS_ENDPOINT_URL").or_else(|_| std::env::var("AWS_ENDPOINT")).ok();
             if let Some(ep) = endpoint {
                 if ep.starts_with("http://") {

@@ -296,11 +296,10 @@ async fn read_footer(root: &Root, table: &str, meta: ObjectMeta) -> Result<(Obje
     let url = root.url_of(&root.relative(&meta.location), false);
     let reader = ParquetObjectReader::new(root.store().clone(), meta.location.clone()).with_file_size(meta.size);
     let builder = ParquetRecordBatchStreamBuilder::new(reader).await.map_err(|e| {
-        let msg = e.to_string();
-        if msg.contains("object_store") || msg.contains("Generic") && msg.contains("Store") {
-            VocError::storage(format!("table {table}, file {url}: {msg}"))
+        if crate::sql::from_object_store(&e) {
+            VocError::storage(format!("table {table}, file {url}: {e}"))
         } else {
-            VocError::bad_input(format!("table {table}, file {url}: not a readable Parquet file: {msg}"))
+            VocError::bad_input(format!("table {table}, file {url}: not a readable Parquet file: {e}"))
         }
     })?;
     let md = builder.metadata().clone();

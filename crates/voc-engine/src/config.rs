@@ -48,7 +48,7 @@ impl Default for EngineSection {
             target_partitions: 0,
             batch_size: 8192,
             max_rows_per_file: 1_000_000,
-            lease_seconds: 60,
+            lease_seconds: 180,
         }
     }
 }

@@ -9,7 +9,7 @@
 //! the winner's lease and stops the same way.
 //!
 //! The holder renews its lease every quarter of its time to live (`engine.lease_seconds`,
-//! default 60 s) by rewriting its own generation with a later `expires_at`, after checking that
+//! default 180 s, above the S3 retry budget) by rewriting its own generation with a later `expires_at`, after checking that
 //! its generation is still the highest; a run whose owner died is taken over once `expires_at`
 //! has passed. A released lease is rewritten with `released = true` and kept: generations only
 //! grow, so a run that listed before the release cannot create a generation that already exists.
@@ -177,11 +177,16 @@ impl Lease {
         };
         let rel = format!("{dir}/{next:010}.json");
         if !root.put_if_absent(&rel, serialize(&body)).await? {
-            let holder = read_body(root, &rel).await?.map(|b| b.describe()).unwrap_or_else(|| "another run".into());
-            return Err(VocError::already_running(format!(
-                "job {job} partition {}: another run took the lease first: {holder}; retry after it ends or expires",
-                partition_dir(partition)
-            )));
+            let there = read_body(root, &rel).await?;
+            // Our own create, applied by the store but its answer lost and the request retried.
+            let ours = there.as_ref().is_some_and(|b| b.run_id == body.run_id && b.acquired_at == body.acquired_at);
+            if !ours {
+                let holder = there.map(|b| b.describe()).unwrap_or_else(|| "another run".into());
+                return Err(VocError::already_running(format!(
+                    "job {job} partition {}: another run took the lease first: {holder}; retry after it ends or expires",
+                    partition_dir(partition)
+                )));
+            }
         }
         // Older generations are history now.
         for (n, old) in generations(root, &dir).await? {

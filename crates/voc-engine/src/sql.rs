@@ -92,11 +92,15 @@ pub fn sql_error(kind: ErrorKind, file: &Path, text: &str, e: &DataFusionError) 
     VocError::new(kind, format!("{pos}: {msg}"))
 }
 
-/// Storage and data errors are not the SQL author's fault.
+/// Storage and data errors are not the SQL author's fault. A Parquet or Arrow error that wraps
+/// an object store's error (a 503 or a dropped connection while reading a file) is storage.
 pub fn classify(e: &DataFusionError) -> Option<ErrorKind> {
     for inner in e.iter() {
         match inner {
             DataFusionError::ObjectStore(_) => return Some(ErrorKind::Storage),
+            DataFusionError::ParquetError(p) if from_object_store(p.as_ref()) => return Some(ErrorKind::Storage),
+            DataFusionError::ArrowError(a, _) if from_object_store(a.as_ref()) => return Some(ErrorKind::Storage),
+            DataFusionError::External(x) if from_object_store(x.as_ref()) => return Some(ErrorKind::Storage),
             DataFusionError::ParquetError(_) => return Some(ErrorKind::BadInput),
             DataFusionError::ArrowError(..) => return Some(ErrorKind::BadInput),
             DataFusionError::ResourcesExhausted(_) => return Some(ErrorKind::Internal),
@@ -104,6 +108,32 @@ pub fn classify(e: &DataFusionError) -> Option<ErrorKind> {
         }
     }
     None
+}
+
+/// Whether an error is, or was caused by, an object store's error.
+pub fn from_object_store(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.downcast_ref::<object_store::Error>().is_some() {
+            return true;
+        }
+        if let Some(datafusion::parquet::errors::ParquetError::External(x)) =
+            err.downcast_ref::<datafusion::parquet::errors::ParquetError>()
+        {
+            if from_object_store(x.as_ref()) {
+                return true;
+            }
+        }
+        if let Some(datafusion::arrow::error::ArrowError::ExternalError(x)) =
+            err.downcast_ref::<datafusion::arrow::error::ArrowError>()
+        {
+            if from_object_store(x.as_ref()) {
+                return true;
+            }
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// Where in `text` the error points: the diagnostic span when DataFusion
