@@ -274,6 +274,102 @@ fn a_retyped_column_is_bad_input_naming_table_and_column() {
     assert!(line.contains("chat_sessions") && line.contains("'csat'") && line.contains("Int32"), "{line}");
 }
 
+/// Rewrites the day's files of `table` as one file of `batch`, with writer `props`.
+fn rewrite_day(
+    dir: &Path,
+    batch: &datafusion::arrow::array::RecordBatch,
+    props: datafusion::parquet::file::properties::WriterProperties,
+) {
+    for f in parquet_files(dir) {
+        std::fs::remove_file(f).unwrap();
+    }
+    let file = std::fs::File::create(dir.join("part-00000.parquet")).unwrap();
+    let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();
+    w.write(batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn nulls_in_a_required_column_are_bad_input_with_or_without_statistics() {
+    use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
+    use datafusion::arrow::datatypes::{Field, Schema};
+    use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+    for stats in [EnabledStatistics::Page, EnabledStatistics::None] {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = generate_small(tmp.path());
+        // chat_sessions with one session_id missing, as a broken export would write it.
+        let dir = input.join(format!("chat_sessions/dt={D1}"));
+        let batches = read_dir(&dir);
+        let b = datafusion::arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap();
+        let i = b.schema().index_of("session_id").unwrap();
+        let mut ids = strings(&b, "session_id");
+        ids[3] = None;
+        let mut fields: Vec<Field> = b.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields[i] = fields[i].clone().with_nullable(true);
+        let mut cols: Vec<ArrayRef> = b.columns().to_vec();
+        cols[i] = std::sync::Arc::new(StringArray::from(ids));
+        let broken = RecordBatch::try_new(std::sync::Arc::new(Schema::new(fields)), cols).unwrap();
+        rewrite_day(&dir, &broken, WriterProperties::builder().set_statistics_enabled(stats).build());
+
+        let o = run_all(&repo(), &input, &tmp.path().join("output"), D1);
+        assert_eq!(o.status.code(), Some(4), "statistics {stats:?}: {}", stderr(&o));
+        let line = error_line(&o);
+        assert!(
+            line.contains("chat_sessions")
+                && line.contains("part-00000.parquet")
+                && line.contains("'session_id' has 1 null"),
+            "statistics {stats:?}: {line}"
+        );
+    }
+}
+
+#[test]
+fn an_emptied_dump_is_refused_unless_the_job_allows_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    assert_ok(&run_in(
+        &repo(),
+        &[
+            "run",
+            "message_insights",
+            "--date",
+            D1,
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    ));
+    // D2's chat_messages arrive as a file with the columns and no rows.
+    let dir = input.join(format!("chat_messages/dt={D2}"));
+    let batches = read_dir(&dir);
+    rewrite_day(&dir, &batches[0].slice(0, 0), Default::default());
+    let args = [
+        "run",
+        "message_insights",
+        "--date",
+        D2,
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    let o = run_in(&repo(), &args);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let line = error_line(&o);
+    assert!(line.contains("chat_messages") && line.contains("0 rows") && line.contains("allow_empty"), "{line}");
+    assert!(!output.join(format!("message_insights/dt={D2}")).exists(), "nothing published");
+    // A job file that allows it runs.
+    let project = copy_project(tmp.path());
+    let job = project.join("jobs/message_insights.toml");
+    let text = std::fs::read_to_string(&job).unwrap();
+    let text = text.replace("chat_messages = { days = 1 }", "chat_messages = { days = 1, allow_empty = true }");
+    assert!(text.contains("allow_empty"), "the job file names its input as expected");
+    std::fs::write(&job, text).unwrap();
+    assert_ok(&run_in(&project, &args));
+}
+
 #[test]
 fn a_bad_job_file_is_a_config_error_with_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();

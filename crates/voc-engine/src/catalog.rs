@@ -75,6 +75,8 @@ pub struct ScannedTable {
     pub objects: Vec<ObjectMeta>,
     /// The same files by partition date (oldest first), for a job output's committed files.
     pub by_date: Vec<(NaiveDate, Vec<ObjectMeta>)>,
+    /// Rows of the window's last day (None: that partition is missing).
+    pub last_day_rows: Option<u64>,
     /// The file schema every file agrees on (None when there are no files).
     pub schema: Option<SchemaRef>,
 }
@@ -152,7 +154,11 @@ pub async fn scan_table(
             }
         }
     }
-    Ok(ScannedTable { stats, objects, by_date, schema })
+    let last_day_rows = by_date.last().filter(|(d, _)| *d == last_day).map(|(_, files)| {
+        let keys: std::collections::HashSet<&object_store::path::Path> = files.iter().map(|m| &m.location).collect();
+        footers.iter().filter(|(m, _, _)| keys.contains(&m.location)).map(|(_, _, rows)| rows).sum()
+    });
+    Ok(ScannedTable { stats, objects, by_date, last_day_rows, schema })
 }
 
 /// A column missing or retyped between two file schemas, as a sentence.
@@ -308,24 +314,75 @@ async fn read_footer(root: &Root, table: &str, meta: ObjectMeta) -> Result<(Obje
     let required = contract::required_columns(table);
     if !required.is_empty() {
         let descr = md.file_metadata().schema_descr();
+        // Nulls counted from the column-chunk statistics where the writer kept them; a column
+        // without them in some row group is read (that column only) and counted.
+        let mut unknown = Vec::new();
         for (i, c) in descr.columns().iter().enumerate() {
             let name = c.path().string();
             if !required.contains(&name) {
                 continue;
             }
-            let nulls: u64 = md
-                .row_groups()
-                .iter()
-                .filter_map(|rg| rg.column(i).statistics().and_then(|s| s.null_count_opt()))
-                .sum();
+            let counts: Vec<Option<u64>> =
+                md.row_groups().iter().map(|rg| rg.column(i).statistics().and_then(|s| s.null_count_opt())).collect();
+            let nulls: u64 = counts.iter().flatten().sum();
             if nulls > 0 {
-                return Err(VocError::bad_input(format!(
-                    "table {table}, file {url}: column '{name}' has {nulls} null value(s) but the input contract requires a value in every row"
-                )));
+                return Err(null_error(table, &url, &name, nulls));
             }
+            if counts.iter().any(Option::is_none) {
+                unknown.push((i, name));
+            }
+        }
+        if !unknown.is_empty() {
+            count_nulls_by_reading(root, table, &meta, &url, &unknown).await?;
         }
     }
     Ok((meta, schema, rows))
+}
+
+fn null_error(table: &str, url: &str, column: &str, nulls: u64) -> VocError {
+    VocError::bad_input(format!(
+        "table {table}, file {url}: column '{column}' has {nulls} null value(s) but the input contract requires a value in every row"
+    ))
+}
+
+/// Reads the given leaf columns of a file written without null counts and fails on the first
+/// that has a null.
+#[allow(deprecated)]
+async fn count_nulls_by_reading(
+    root: &Root,
+    table: &str,
+    meta: &ObjectMeta,
+    url: &str,
+    columns: &[(usize, String)],
+) -> Result<()> {
+    use datafusion::arrow::array::Array;
+    let reader = ParquetObjectReader::new(root.store().clone(), meta.location.clone()).with_file_size(meta.size);
+    let read_err = |e: datafusion::parquet::errors::ParquetError| {
+        if crate::sql::from_object_store(&e) {
+            VocError::storage(format!("table {table}, file {url}: {e}"))
+        } else {
+            VocError::bad_input(format!("table {table}, file {url}: not a readable Parquet file: {e}"))
+        }
+    };
+    let builder = ParquetRecordBatchStreamBuilder::new(reader).await.map_err(read_err)?;
+    let mask = datafusion::parquet::arrow::ProjectionMask::leaves(
+        builder.metadata().file_metadata().schema_descr(),
+        columns.iter().map(|(i, _)| *i),
+    );
+    let mut stream = builder.with_projection(mask).build().map_err(read_err)?;
+    let mut nulls = vec![0u64; columns.len()];
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(read_err)?;
+        for (k, (_, name)) in columns.iter().enumerate() {
+            if let Some(col) = batch.column_by_name(name) {
+                nulls[k] += col.null_count() as u64;
+            }
+        }
+    }
+    match columns.iter().zip(&nulls).find(|(_, n)| **n > 0) {
+        Some(((_, name), n)) => Err(null_error(table, url, name, *n)),
+        None => Ok(()),
+    }
 }
 
 /// Registers a scanned table as `reference`, limited to the window's dates,

@@ -29,6 +29,9 @@ pub async fn register_inputs(
         let window = dates.window(table);
         if contract::schema(table).is_some() {
             let scanned = catalog::scan_table(&roots.input, table, window, spec.required, false).await?;
+            if scanned.last_day_rows == Some(0) && !spec.allow_empty {
+                refuse_empty_dump(roots, job, table, window).await?;
+            }
             let (reference, schema) = (catalog::raw_reference(table), contract::schema(table));
             catalog::register_window(ctx, &roots.input, table, &scanned, window, reference, schema).await?;
             stage_view(ctx, project_dir, table, params).await?;
@@ -40,6 +43,24 @@ pub async fn register_inputs(
         }
     }
     Ok(stats)
+}
+
+/// The window's last day of `table` has files but no rows: refused when the day before has rows.
+async fn refuse_empty_dump(roots: &Roots, job: &Job, table: &str, window: &[chrono::NaiveDate]) -> Result<()> {
+    let last = *window.last().expect("a window has a day");
+    let before = last - chrono::Duration::days(1);
+    let previous = catalog::scan_table(&roots.input, table, &[before], false, false).await?;
+    if previous.stats.rows == 0 {
+        return Ok(());
+    }
+    Err(VocError::bad_input(format!(
+        "table {table} at {}: partition {} has files but 0 rows, and {} had {} rows; an emptied dump would replace published outputs with empty ones. If an empty day is expected, set allow_empty = true on input {table} in jobs/{}.toml",
+        roots.input.url_of(table, true),
+        catalog::partition_dir(last),
+        catalog::partition_dir(before),
+        previous.stats.rows,
+        job.name
+    )))
 }
 
 /// Registers `<table>` as the staging view over `raw.<table>`: the project's
