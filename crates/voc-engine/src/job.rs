@@ -75,8 +75,8 @@ pub struct InputSpec {
     /// needs at least that job's `lag_days` here.
     #[serde(default)]
     pub lag_days: u32,
-    /// A contract input whose newest partition has no rows while the day before had some is
-    /// refused as bad input (a dump that lost its rows would replace a published partition with
+    /// A contract input whose newest partition has no rows while the day before had 100 or more
+    /// is refused as bad input (a dump that lost its rows would replace a published partition with
     /// an empty one), unless this is true.
     #[serde(default)]
     pub allow_empty: bool,

@@ -149,6 +149,17 @@ impl IntentRules {
         })
     }
 
+    /// [`Self::inside_longer_cue`] for every hit of a text: pair by pair for the few hits of a
+    /// message, through the sorted cue spans for many (a 1 MB text has ~10^5 hits, and comparing
+    /// every pair made `intent` quadratic in text length).
+    fn inside_test<'h>(&'h self, hits: &'h [Hit]) -> impl Fn(&Hit) -> bool + 'h {
+        let spans = (hits.len() > PAIRWISE_HITS).then(|| CueSpans::new(self, hits));
+        move |h: &Hit| match &spans {
+            None => self.inside_longer_cue(h, hits),
+            Some(s) => s.inside_longer(h),
+        }
+    }
+
     fn rule_score(&self, f: &(u16, u16)) -> f64 {
         self.rules[f.0 as usize].weight * f.1 as f64
     }
@@ -162,7 +173,7 @@ impl IntentRules {
         if !hits.iter().any(is_cue) {
             return 0;
         }
-        let inside = |h: &Hit| self.inside_longer_cue(h, hits);
+        let inside = self.inside_test(hits);
         // The rule words found, as a bit set over the global word numbering.
         let bits = self.rule_of.len().div_ceil(64);
         let mut found_inline = [0u64; INLINE_WORDS];
@@ -227,10 +238,11 @@ impl IntentRules {
         let any = rule.base..rule.base + rule.any.len();
         // The rule's `any` words found (not inside a longer cue), in rule order: one walk of the hits.
         let mut found: Vec<usize> = Vec::new();
+        let inside = self.inside_test(hits);
         for h in hits {
             let mine = self.roles_of(h).iter().map(|&g| g as usize).filter(|g| any.contains(g));
             for g in mine {
-                if !found.contains(&g) && !self.inside_longer_cue(h, hits) {
+                if !found.contains(&g) && !inside(h) {
                     found.push(g);
                 }
             }
@@ -244,6 +256,32 @@ impl IntentRules {
             }
         }
         Intent { label: rule.intent.clone(), evidence }
+    }
+}
+
+/// Up to this many hits, a cue's containers are looked up pair by pair (no allocation).
+const PAIRWISE_HITS: usize = 32;
+
+/// The spans of a text's cue hits, sorted, with the longest one's length: a cue's possible
+/// containers start at most that far before it, so each lookup reads a few neighbours.
+struct CueSpans {
+    spans: Vec<(usize, usize)>,
+    longest: usize,
+}
+
+impl CueSpans {
+    fn new(rules: &IntentRules, hits: &[Hit]) -> CueSpans {
+        let mut spans: Vec<(usize, usize)> =
+            hits.iter().filter(|h| !rules.roles_of(h).is_empty()).map(|h| (h.start, h.end)).collect();
+        spans.sort_unstable();
+        spans.dedup();
+        let longest = spans.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+        CueSpans { spans, longest }
+    }
+
+    fn inside_longer(&self, h: &Hit) -> bool {
+        let from = self.spans.partition_point(|s| s.0 < h.start.saturating_sub(self.longest));
+        self.spans[from..].iter().take_while(|s| s.0 <= h.start).any(|&(s, e)| h.end <= e && e - s > h.end - h.start)
     }
 }
 

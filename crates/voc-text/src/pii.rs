@@ -330,9 +330,9 @@ impl PiiScanner {
         }
         // A phone, ID or card has at least 7 digits (see `classify`).
         if digits >= MIN_NUMBER_DIGITS {
-            let taken: Vec<(usize, usize)> = found.iter().map(|f| (f.m.start, f.m.end)).collect();
+            let taken = Taken::new(found.iter().map(|f| (f.m.start, f.m.end)));
             for chain in chains(text) {
-                if !taken.iter().any(|&(s, e)| chain.start() < e && s < chain.end()) {
+                if !taken.overlaps(chain.start(), chain.end()) {
                     self.classify_chain(text, &chain, &mut found);
                     continue;
                 }
@@ -341,7 +341,7 @@ impl PiiScanner {
                 let mut parts: Vec<Chain> = vec![Chain { plus: None, groups: Vec::new() }];
                 for g in chain.groups {
                     let (gs, ge) = (g.chars[0].1, g.chars[g.chars.len() - 1].2);
-                    if taken.iter().any(|&(s, e)| gs < e && s < ge) {
+                    if taken.overlaps(gs, ge) {
                         parts.push(Chain { plus: None, groups: Vec::new() });
                     } else {
                         parts.last_mut().expect("a part").groups.push(g);
@@ -722,4 +722,32 @@ fn landline_area(d: &str, separated: bool) -> Option<usize> {
     let local = b.len() - area;
     let ok = if area == 3 { local == 8 } else { local == 7 || local == 8 };
     (ok && (separated || b.len() >= 11)).then_some(area)
+}
+
+/// Byte spans already found (addresses, e-mails, names), for "does this number overlap one?"
+/// in O(log n): sorted by start, with the largest end so far (comparing every number with every
+/// span made a long text's masking quadratic).
+struct Taken {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Taken {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Taken {
+        let mut spans: Vec<(usize, usize)> = spans.collect();
+        spans.sort_unstable();
+        let mut max_end = Vec::with_capacity(spans.len());
+        let mut m = 0;
+        for &(_, e) in &spans {
+            m = m.max(e);
+            max_end.push(m);
+        }
+        Taken { starts: spans.into_iter().map(|(s, _)| s).collect(), max_end }
+    }
+
+    /// Whether `[start, end)` overlaps a span: one that starts before `end` and ends after `start`.
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        let before_end = self.starts.partition_point(|&s| s < end);
+        before_end > 0 && self.max_end[before_end - 1] > start
+    }
 }

@@ -399,6 +399,14 @@ impl SentimentModel {
         if spam {
             evidence.push(SPAM_EVIDENCE.to_string());
         }
+        // The question-form and rhetorical hits by start, looked up per clause by range (scanning
+        // every hit for every clause made a long text quadratic). Usually empty: no allocation.
+        let mut asked: Vec<(usize, usize, u8)> = hits
+            .iter()
+            .filter(|h| role(h) & (ROLE_A_NOT_A | ROLE_RHETORICAL) != 0)
+            .map(|h| (h.start, h.end, role(h)))
+            .collect();
+        asked.sort_unstable();
         let mut start = 0;
         while start < toks.len() {
             let mut end = start;
@@ -408,8 +416,11 @@ impl SentimentModel {
             // Include the break so "?" is seen; the clause proper is start..end.
             let (lo, hi) = clause_bytes(toks, start, end);
             // A question form or rhetorical word within the clause's bytes.
-            let inside =
-                |r: u8| all_roles & r != 0 && hits.iter().any(|h| role(h) & r != 0 && lo <= h.start && h.end <= hi);
+            let inside = |r: u8| {
+                let from = asked.partition_point(|a| a.0 < lo);
+                all_roles & r != 0
+                    && asked[from..].iter().take_while(|a| a.0 < hi).any(|&(_, e, role)| role & r != 0 && e <= hi)
+            };
             let question = is_question(toks, start, end) || (start < end && inside(ROLE_A_NOT_A));
             let rhetorical = question && inside(ROLE_RHETORICAL);
             for i in start..end {
