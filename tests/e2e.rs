@@ -371,6 +371,59 @@ fn an_emptied_dump_is_refused_unless_the_job_allows_it() {
 }
 
 #[test]
+fn duplicate_keys_and_impossible_times_fail_or_are_quarantined_as_the_job_says() {
+    use datafusion::arrow::array::{ArrayRef, RecordBatch, TimestampMillisecondArray};
+    let tmp = tempfile::tempdir().unwrap();
+    let input = generate_small(tmp.path());
+    let output = tmp.path().join("output");
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+    assert_ok(&run_in(&repo(), &["run", "message_insights", "--date", D1, "--input", i, "--output", o]));
+
+    // A chat_sessions dump with one session exported twice.
+    let dir = input.join(format!("chat_sessions/dt={D1}"));
+    let batches = read_dir(&dir);
+    let b = datafusion::arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap();
+    let doubled = datafusion::arrow::compute::concat_batches(&b.schema(), &[b.clone(), b.slice(5, 1)]).unwrap();
+    rewrite_day(&dir, &doubled, Default::default());
+    let dup = strings(&b, "session_id")[5].clone().unwrap();
+    let risk = ["run", "risk", "--date", D1, "--input", i, "--output", o];
+    let out = run_in(&repo(), &risk);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let line = error_line(&out);
+    assert!(line.contains("chat_sessions") && line.contains("duplicate session_id") && line.contains(&dup), "{line}");
+    assert!(line.contains("bad_rows = \"quarantine\""), "{line}");
+
+    // The same job told to quarantine: the second copy is set aside with its reason.
+    let project = copy_project(tmp.path());
+    let job = project.join("jobs/risk.toml");
+    std::fs::write(&job, format!("bad_rows = \"quarantine\"\n{}", std::fs::read_to_string(&job).unwrap())).unwrap();
+    assert_ok(&run_in(&project, &risk));
+    let rejected = read_dir(&output.join(format!("_rejected/chat_sessions/dt={D1}")));
+    let rows: usize = rejected.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows, 1);
+    assert_eq!(strings(&rejected[0], "voc_reject_reason")[0].as_deref(), Some("duplicate session_id"));
+    assert_eq!(strings(&rejected[0], "session_id")[0].as_deref(), Some(dup.as_str()));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(output.join(format!("risk_alerts/dt={D1}/_SUCCESS"))).unwrap()).unwrap();
+    let sessions = manifest["inputs"].as_array().unwrap().iter().find(|x| x["table"] == "chat_sessions").unwrap();
+    assert_eq!(sessions["rejected_rows"], 1, "{sessions}");
+
+    // A message sent in the year 292,000.
+    let dir = input.join(format!("chat_messages/dt={D1}"));
+    let batches = read_dir(&dir);
+    let b = datafusion::arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap();
+    let k = b.schema().index_of("sent_at").unwrap();
+    let mut at = millis(&b, "sent_at");
+    at[0] = 9_000_000_000_000_000;
+    let mut cols: Vec<ArrayRef> = b.columns().to_vec();
+    cols[k] = std::sync::Arc::new(TimestampMillisecondArray::from(at).with_timezone("UTC"));
+    rewrite_day(&dir, &RecordBatch::try_new(b.schema(), cols).unwrap(), Default::default());
+    let out = run_in(&repo(), &["run", "message_insights", "--date", D1, "--input", i, "--output", o]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(error_line(&out).contains("sent_at out of range"), "{}", error_line(&out));
+}
+
+#[test]
 fn a_bad_job_file_is_a_config_error_with_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     let project = copy_project(tmp.path());

@@ -167,6 +167,22 @@ pub fn schema(table: &str) -> Option<SchemaRef> {
     Some(Arc::new(Schema::new(fields)))
 }
 
+/// The columns that identify a row of a canonical table within one `dt` partition.
+pub fn primary_key(table: &str) -> &'static [&'static str] {
+    match table {
+        "chat_messages" => &["message_id"],
+        "chat_sessions" => &["session_id"],
+        "orders" => &["order_id"],
+        "refunds" => &["refund_id"],
+        "call_transcripts" => &["call_id", "seq"],
+        "reviews" => &["review_id"],
+        "customers" => &["customer_id"],
+        "products" => &["product_id"],
+        "agents" => &["agent_id"],
+        _ => &[],
+    }
+}
+
 /// Broad type families: the contract pins the family (and decimal scale),
 /// not the physical layout, because Parquet readers legitimately hand back
 /// `Utf8View` for `Utf8` or a different integer width.

@@ -67,6 +67,13 @@ pub struct InputStats {
     pub files: usize,
     pub rows: u64,
     pub bytes: u64,
+    /// Rows set aside in `_rejected/` by the job's `bad_rows = "quarantine"` ([`crate::quality`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rejected_rows: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Files of one table in one window, after their footers were checked.
@@ -99,6 +106,7 @@ pub async fn scan_table(
         files: 0,
         rows: 0,
         bytes: 0,
+        rejected_rows: 0,
     };
     let mut objects = Vec::new();
     let mut by_date = Vec::new();

@@ -11,6 +11,15 @@ use crate::contract;
 use crate::error::{Result, VocError};
 use crate::lookup::LookupSpec;
 
+/// A job's policy for input rows that break the contract ([`JobFile::bad_rows`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BadRows {
+    #[default]
+    Fail,
+    Quarantine,
+}
+
 /// A job as written in its TOML file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +47,11 @@ pub struct JobFile {
     /// day D-1 when run for D. Its SQL reads the partition date as `$dt`.
     #[serde(default)]
     pub lag_days: u32,
+    /// What to do with input rows that break the contract's keys or time bounds (see
+    /// [`crate::quality`]): stop the run (`fail`, exit 4), or set them aside in
+    /// `_rejected/<table>/dt=D/` with the reason and go on (`quarantine`).
+    #[serde(default)]
+    pub bad_rows: BadRows,
     /// Named queries the job's outputs read, planned before them and never written: what several
     /// outputs share (the QA roll-ups per agent, team and shop aggregate one view).
     #[serde(default)]

@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod manifest;
 pub mod output;
 pub mod plan;
+pub mod quality;
 pub mod query;
 pub mod runner;
 pub mod session;

@@ -35,7 +35,9 @@ pub async fn register_inputs(
             let (reference, schema) = (catalog::raw_reference(table), contract::schema(table));
             catalog::register_window(ctx, &roots.input, table, &scanned, window, reference, schema).await?;
             stage_view(ctx, project_dir, table, params).await?;
-            stats.push(scanned.stats);
+            let mut st = scanned.stats;
+            st.rejected_rows = crate::quality::check_input(ctx, &roots.output, job, table).await?.rows;
+            stats.push(st);
         } else {
             let scanned = catalog::scan_table(&roots.output, table, window, spec.required, true).await?;
             catalog::register_committed(ctx, &roots.output, table, &scanned.by_date, table.into()).await?;

@@ -1,0 +1,205 @@
+//! Input rows that break the contract beyond its types: two rows of a table with the same
+//! primary key within one `dt` partition (a dump exported twice inflates every count and alert),
+//! and timestamps that cannot be real (before 1970 or after a day from now: negative or
+//! year-292,000 values). Checked for every contract input of a run over its window, after the
+//! staging view.
+//!
+//! A job's `bad_rows` decides: `fail` (default) stops the run with bad input (exit 4) naming the
+//! table, the column or key, an example and how many rows; `quarantine` keeps the first row of
+//! each key (by all its columns, so the choice is the same every run) and the rows in bounds,
+//! and writes the others, with a `reason` column, to `<output>/_rejected/<table>/dt=D/<job>.parquet`
+//! (one file per job and input partition, replaced by each run), then goes on.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::Utc;
+use datafusion::arrow::array::AsArray;
+use datafusion::arrow::datatypes::{DataType, Int64Type};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::prelude::SessionContext;
+
+use crate::contract::{self, PARTITION_COLUMN};
+use crate::error::{ErrorKind, Result, VocError};
+use crate::job::{BadRows, Job};
+use crate::storage::Root;
+
+/// Earliest and latest possible timestamp (ms): the epoch, and a day after now.
+fn bounds() -> (i64, i64) {
+    (0, Utc::now().timestamp_millis() + 86_400_000)
+}
+
+/// What the checks found in one input.
+#[derive(Debug, Default)]
+pub struct Rejected {
+    pub rows: u64,
+}
+
+async fn query(ctx: &SessionContext, table: &str, sql: &str) -> Result<Vec<RecordBatch>> {
+    let df = ctx.sql(sql).await.map_err(|e| VocError::internal(format!("table {table}: checking rows: {e}")))?;
+    df.collect().await.map_err(|e| crate::sql::sql_error(ErrorKind::BadInput, std::path::Path::new(table), "", &e))
+}
+
+/// The reason a row is rejected, as SQL over the staged table (NULL: the row is kept).
+fn reason_sql(table: &str) -> Option<String> {
+    let schema = contract::schema(table)?;
+    let (lo, hi) = bounds();
+    let mut whens: Vec<String> = schema
+        .fields()
+        .iter()
+        .filter(|f| matches!(f.data_type(), DataType::Timestamp(..)))
+        .map(|f| {
+            let c = f.name();
+            format!(
+                "WHEN CAST(\"{c}\" AS BIGINT) < {lo} OR CAST(\"{c}\" AS BIGINT) > {hi} THEN '{c} out of range (1970 .. a day from now)'"
+            )
+        })
+        .collect();
+    let key = contract::primary_key(table);
+    if !key.is_empty() {
+        let order: Vec<String> = schema.fields().iter().map(|f| format!("\"{}\"", f.name())).collect();
+        let part: Vec<String> = key.iter().map(|k| format!("\"{k}\"")).collect();
+        whens.push(format!(
+            "WHEN ROW_NUMBER() OVER (PARTITION BY \"{PARTITION_COLUMN}\", {} ORDER BY {}) > 1 THEN 'duplicate {}'",
+            part.join(", "),
+            order.join(", "),
+            key.join(" + ")
+        ));
+    }
+    Some(format!("CASE {} END", whens.join(" ")))
+}
+
+/// Checks the staged input `table` of `job` (already registered under its name) and applies the
+/// job's policy; `output` is where quarantined rows go.
+pub async fn check_input(ctx: &SessionContext, output: &Root, job: &Job, table: &str) -> Result<Rejected> {
+    let Some(reason) = reason_sql(table) else { return Ok(Rejected::default()) };
+    // Counted cheaply (a hash aggregate on the key, a filter on the times); the row-by-row
+    // reasons, with their window function, are computed only to quarantine.
+    let counts = query(ctx, table, &count_sql(table)).await?;
+    let found: Vec<(String, i64, String)> = counts
+        .iter()
+        .flat_map(|b| {
+            let r = b.column(0).as_string::<i32>().clone();
+            let n = b.column(1).as_primitive::<Int64Type>().clone();
+            let ex = b.column(2).as_string::<i32>().clone();
+            (0..b.num_rows())
+                .map(move |i| (r.value(i).to_string(), n.value(i), ex.value(i).to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if found.is_empty() {
+        return Ok(Rejected::default());
+    }
+    let total: i64 = found.iter().map(|f| f.1).sum();
+    let said: Vec<String> = found.iter().map(|(r, n, ex)| format!("{n} row(s): {r}, e.g. {ex}")).collect();
+    if job.spec.bad_rows == BadRows::Fail {
+        return Err(VocError::bad_input(format!(
+            "table {table}: {total} row(s) break the input contract: {}; fix the dump, or set bad_rows = \"quarantine\" in jobs/{}.toml to set them aside in _rejected/{table}/ and go on",
+            said.join("; "),
+            job.name
+        )));
+    }
+    let rows = quarantine(ctx, output, job, table, &reason).await?;
+    tracing::warn!(table, rows, reasons = %said.join("; "), "rows set aside in _rejected/");
+    Ok(Rejected { rows })
+}
+
+/// Rows per reason (duplicates: the copies beyond the first) with an example, for messages.
+fn count_sql(table: &str) -> String {
+    let schema = contract::schema(table).expect("a contract table");
+    let (lo, hi) = bounds();
+    let example = example_sql(table);
+    let mut parts: Vec<String> = schema
+        .fields()
+        .iter()
+        .filter(|f| matches!(f.data_type(), DataType::Timestamp(..)))
+        .map(|f| {
+            let c = f.name();
+            format!(
+                "SELECT '{c} out of range (1970 .. a day from now)' AS reason, COUNT(*) AS n, MIN({example}) AS example FROM \"{table}\" WHERE CAST(\"{c}\" AS BIGINT) < {lo} OR CAST(\"{c}\" AS BIGINT) > {hi}"
+            )
+        })
+        .collect();
+    let key = contract::primary_key(table);
+    if !key.is_empty() {
+        let cols: Vec<String> =
+            std::iter::once(PARTITION_COLUMN).chain(key.iter().copied()).map(|k| format!("\"{k}\"")).collect();
+        parts.push(format!(
+            "SELECT 'duplicate {}' AS reason, CAST(COALESCE(SUM(c - 1), 0) AS BIGINT) AS n, MIN(example) AS example FROM (SELECT COUNT(*) AS c, MIN({example}) AS example FROM \"{table}\" GROUP BY {} HAVING COUNT(*) > 1)",
+            key.join(" + "),
+            cols.join(", ")
+        ));
+    }
+    format!("SELECT reason, n, example FROM ({}) WHERE n > 0 ORDER BY n DESC, reason", parts.join(" UNION ALL "))
+}
+
+/// An example of a row for the messages: its partition and key.
+fn example_sql(table: &str) -> String {
+    let key = contract::primary_key(table);
+    let parts: Vec<String> = std::iter::once(format!("'dt=' || \"{PARTITION_COLUMN}\""))
+        .chain(key.iter().map(|k| format!("'{k}=' || CAST(\"{k}\" AS VARCHAR)")))
+        .collect();
+    format!("concat_ws(' ', {})", parts.join(", "))
+}
+
+/// Re-registers `table` without its bad rows and writes those, with their reason, per `dt`;
+/// returns how many were set aside.
+async fn quarantine(ctx: &SessionContext, output: &Root, job: &Job, table: &str, reason: &str) -> Result<u64> {
+    let internal = |e: datafusion::error::DataFusionError| VocError::internal(format!("table {table}: {e}"));
+    let marked = ctx
+        .sql(&format!("SELECT *, {reason} AS voc_reject_reason FROM \"{table}\""))
+        .await
+        .map_err(internal)?
+        .cache()
+        .await
+        .map_err(internal)?;
+    let kept = marked
+        .clone()
+        .filter(datafusion::prelude::col("voc_reject_reason").is_null())
+        .and_then(|df| df.drop_columns(&["voc_reject_reason"]))
+        .map_err(internal)?;
+    let rejected = marked
+        .filter(datafusion::prelude::col("voc_reject_reason").is_not_null())
+        .map_err(internal)?
+        .collect()
+        .await
+        .map_err(internal)?;
+    let count = rejected.iter().map(|b| b.num_rows() as u64).sum();
+    ctx.deregister_table(table).map_err(internal)?;
+    ctx.register_table(table, kept.into_view()).map_err(internal)?;
+    // Per input partition: one file named after the job, replaced by its next run.
+    let mut by_dt: std::collections::BTreeMap<String, Vec<RecordBatch>> = Default::default();
+    for b in rejected {
+        let dt_idx = b.schema().index_of(PARTITION_COLUMN).map_err(|e| VocError::internal(e.to_string()))?;
+        let dts = datafusion::arrow::compute::cast(b.column(dt_idx), &DataType::Utf8)
+            .map_err(|e| VocError::internal(e.to_string()))?;
+        let dts = dts.as_string::<i32>();
+        for dt in (0..b.num_rows()).map(|i| dts.value(i).to_string()).collect::<std::collections::BTreeSet<_>>() {
+            let mask: datafusion::arrow::array::BooleanArray =
+                (0..b.num_rows()).map(|i| Some(dts.value(i) == dt)).collect();
+            let part = datafusion::arrow::compute::filter_record_batch(&b, &mask)
+                .map_err(|e| VocError::internal(e.to_string()))?;
+            let mut part_cols = part.columns().to_vec();
+            let mut fields: Vec<_> = part.schema().fields().iter().cloned().collect();
+            part_cols.remove(dt_idx);
+            fields.remove(dt_idx);
+            let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(fields));
+            let part = RecordBatch::try_new(schema, part_cols).map_err(|e| VocError::internal(e.to_string()))?;
+            by_dt.entry(dt).or_default().push(part);
+        }
+    }
+    for (dt, batches) in by_dt {
+        let mut buf = Vec::new();
+        let props = voc_contract::parquet::writer_properties(format!("voc {}", env!("CARGO_PKG_VERSION")));
+        let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(&mut buf, batches[0].schema(), Some(props))
+            .map_err(|e| VocError::internal(e.to_string()))?;
+        for b in &batches {
+            w.write(b).map_err(|e| VocError::internal(e.to_string()))?;
+        }
+        w.close().map_err(|e| VocError::internal(e.to_string()))?;
+        output
+            .put(&format!("_rejected/{table}/{PARTITION_COLUMN}={dt}/{}.parquet", job.name), Bytes::from(buf))
+            .await?;
+    }
+    Ok(count)
+}
