@@ -22,6 +22,15 @@ use voc_engine::storage::Root;
 const FIRST: &str = "2026-11-01";
 const DAY: &str = "2026-11-02";
 
+/// The tests that start a cluster run one at a time: two clusters, two runs and two moto servers
+/// at once on two cores starve each other's heartbeats, and ports picked free by one can be taken
+/// by the other before they are bound (a run hung 10 minutes once so).
+static ONE_CLUSTER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_cluster_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_CLUSTER_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -303,6 +312,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 #[test]
 fn every_job_on_a_cluster_of_two_executors_writes_what_the_local_run_writes() {
+    let _one = one_cluster_at_a_time();
     let moto = moto_with_input();
     assert_ok(&run(moto.port, "--all", "s3://voc-test/local", None, || ()));
 
@@ -340,6 +350,7 @@ fn tasks_started(log: &std::path::Path) -> usize {
 /// Last, the scheduler is killed during a run: that run fails at once and publishes nothing.
 #[test]
 fn a_job_survives_a_killed_executor_and_fails_cleanly_without_its_scheduler() {
+    let _one = one_cluster_at_a_time();
     let moto = moto_with_input();
     assert_ok(&run(moto.port, "message_insights", "s3://voc-test/local", None, || ()));
 

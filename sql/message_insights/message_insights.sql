@@ -53,6 +53,7 @@ SELECT
     msg_type,
     a['masked'] AS content_masked,
     CAST(character_length(content) AS INT) AS content_chars,
+    a['truncated'] AS content_truncated,
     a['has_pii'] AS has_pii,
     a['sentiment'] AS sentiment,
     a['sentiment_label'] AS sentiment_label,

@@ -205,6 +205,26 @@ pub struct TextConfig {
     pub intent_model: ModelFile,
     /// `tags_model.tsv`: the learned tag weights.
     pub tags_model: ModelFile,
+    /// `limits.toml` (optional): texts are analysed on their first `max_chars` characters.
+    pub max_chars: usize,
+}
+
+/// Characters of a text that the functions read when `limits.toml` does not say.
+pub const DEFAULT_MAX_CHARS: usize = 20_000;
+
+/// `config/limits.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    max_chars: usize,
+}
+
+fn parse_limits(name: &str, text: &str) -> Result<usize, TextError> {
+    let l: LimitsFile = parse_toml(name, text)?;
+    if l.max_chars == 0 {
+        return Err(TextError::new(name, 0, "max_chars must be at least 1".to_string()));
+    }
+    Ok(l.max_chars)
 }
 
 /// The files of a config folder, relative to it. `dict/*.txt` is listed separately.
@@ -280,12 +300,23 @@ impl TextConfig {
         }
         let named: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
         let dict_named: Vec<(&str, &str)> = dicts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-        Self::parse(&named, &dict_named)
+        let mut cfg = Self::parse(&named, &dict_named)?;
+        // Optional: a folder from before the file existed keeps the default.
+        let limits = dir.join("limits.toml");
+        if limits.exists() {
+            let text = std::fs::read_to_string(&limits)
+                .map_err(|e| TextError::new(&limits.display().to_string(), 0, format!("cannot read: {e}")))?;
+            cfg.max_chars = parse_limits(&limits.display().to_string(), &text)?;
+        }
+        Ok(cfg)
     }
 
     /// The repository's `config/` files compiled in (used when no folder is given and by tests).
     pub fn builtin() -> TextConfig {
-        Self::parse(BUILTIN, BUILTIN_DICT).expect("the built-in config/ files parse (pinned by a test)")
+        let mut cfg = Self::parse(BUILTIN, BUILTIN_DICT).expect("the built-in config/ files parse (pinned by a test)");
+        cfg.max_chars =
+            parse_limits("limits.toml", include_str!("../../../config/limits.toml")).expect("limits.toml parses");
+        cfg
     }
 
     /// Parses the files of [`FILES`] (same order) and the dictionary files.
@@ -314,6 +345,7 @@ impl TextConfig {
             sentiment_model: ModelFile::parse(f(14).0, f(14).1)?,
             intent_model: ModelFile::parse(f(15).0, f(15).1)?,
             tags_model: ModelFile::parse(f(16).0, f(16).1)?,
+            max_chars: DEFAULT_MAX_CHARS,
         })
     }
 }

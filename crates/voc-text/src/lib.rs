@@ -60,6 +60,9 @@ pub struct Analysis<'a> {
     pub pii: Vec<PiiMatch>,
     pub masked: Cow<'a, str>,
     pub order_ids: Vec<String>,
+    /// The text was longer than the analyzer's `max_chars`: every field describes its first
+    /// `max_chars` characters, and `masked` is that part followed by [`TRUNCATED_MARK`].
+    pub truncated: bool,
 }
 
 /// The per-row essentials of one text from one segmentation pass: [`Analysis`] without keywords
@@ -74,6 +77,7 @@ pub struct CoreAnalysis<'a> {
     pub pii: Vec<PiiMatch>,
     pub masked: Cow<'a, str>,
     pub order_ids: Vec<String>,
+    pub truncated: bool,
 }
 
 /// The compiled rules. Build once, share everywhere (`Send + Sync`); every method takes `&self`.
@@ -92,7 +96,13 @@ pub struct Analyzer {
     orders: orders::OrderRules,
     pii: pii::PiiScanner,
     question: question::QuestionNormalizer,
+    /// Texts are analysed on their first this many characters ([`TextConfig::max_chars`]).
+    max_chars: usize,
 }
+
+/// What ends the masked text of a text cut at `max_chars`: the rest is neither analysed nor
+/// written.
+pub const TRUNCATED_MARK: &str = "…[truncated]";
 
 /// Tokens and phrase hits of one text: the shared first step of every analysis.
 struct Pass<'a> {
@@ -124,7 +134,25 @@ impl Analyzer {
             orders,
             pii,
             question: question::QuestionNormalizer::new(cfg),
+            max_chars: cfg.max_chars,
         })
+    }
+
+    /// `text` cut to its first `max_chars` characters, and whether it was cut. Every function
+    /// reads at most that much, so a row costs at most a bounded amount whatever it holds.
+    pub fn cut<'a>(&self, text: &'a str) -> (&'a str, bool) {
+        if text.len() <= self.max_chars {
+            return (text, false); // bytes bound characters
+        }
+        match text.char_indices().nth(self.max_chars) {
+            Some((at, _)) => (&text[..at], true),
+            None => (text, false),
+        }
+    }
+
+    /// The characters every function reads of a text.
+    pub fn max_chars(&self) -> usize {
+        self.max_chars
     }
 
     /// The analyzer of the built-in configuration, built on first use.
@@ -149,15 +177,18 @@ impl Analyzer {
 
     /// Words, numbers and Latin words: jieba accurate mode with HMM and the domain dictionary.
     pub fn segment(&self, text: &str) -> Vec<String> {
+        let text = self.cut(text).0;
         self.seg.tokens(text).iter().filter(|t| t.is_term()).map(|t| t.text.to_string()).collect()
     }
 
     /// Top-`k` TF-IDF keywords, stop words removed.
     pub fn keywords(&self, text: &str, k: usize) -> Vec<String> {
+        let text = self.cut(text).0;
         self.keywords.top(&self.seg.tokens(text), k, self.seg.jieba())
     }
 
     pub fn sentiment(&self, text: &str) -> Sentiment {
+        let text = self.cut(text).0;
         let p = self.pass(text);
         self.learned.with_reading(text, Some(&p.toks), |reading| {
             self.sentiment.with_infos(&p.toks, |infos| {
@@ -190,46 +221,59 @@ impl Analyzer {
     }
 
     pub fn intent(&self, text: &str) -> Intent {
+        let text = self.cut(text).0;
         let hits = self.phrases.scan(text);
         self.learned.with_reading(text, None, |r| self.intent.classify(text, &hits, (&self.learned, r)))
     }
 
     pub fn tags(&self, text: &str) -> Vec<String> {
+        let text = self.cut(text).0;
         let rules = self.tags.tags(text, &self.phrases.scan(text), &self.negator);
         self.learned.with_reading(text, None, |r| self.tag_model.extend(text, rules, (&self.learned, r)))
     }
 
     pub fn aspects(&self, text: &str) -> Vec<AspectOpinion> {
+        let text = self.cut(text).0;
         let p = self.pass(text);
         self.sentiment.with_infos(&p.toks, |infos| self.aspects.find(text, &p.toks, infos, &p.hits, &self.sentiment))
     }
 
     pub fn mask_pii(&self, text: &str) -> String {
-        pii::PiiScanner::mask(text, &self.pii.find(text)).into_owned()
+        let (text, cut) = self.cut(text);
+        let masked = pii::PiiScanner::mask(text, &self.pii.find(text));
+        if cut {
+            return format!("{masked}{TRUNCATED_MARK}");
+        }
+        masked.into_owned()
     }
 
     pub fn has_pii(&self, text: &str) -> bool {
+        let text = self.cut(text).0;
         !self.pii.find(text).is_empty()
     }
 
     pub fn pii(&self, text: &str) -> Vec<PiiMatch> {
+        let text = self.cut(text).0;
         self.pii.find(text).into_iter().map(|f| f.m).collect()
     }
 
     pub fn extract_order_ids(&self, text: &str) -> Vec<String> {
+        let text = self.cut(text).0;
         self.orders.extract(text)
     }
 
     pub fn normalize_question(&self, text: &str) -> String {
+        let text = self.cut(text).0;
         self.question.normalize(text)
     }
 
     /// One segmentation pass and one phrase scan feeding everything.
     pub fn analyze<'a>(&self, text: &'a str) -> Analysis<'a> {
+        let (text, cut) = self.cut(text);
         let p = self.pass(text);
         let keywords = self.keywords.top(&p.toks, ANALYZE_KEYWORDS, self.seg.jieba());
         let (aspects, c) = self.sentiment.with_infos(&p.toks, |infos| {
-            (self.aspects.find(text, &p.toks, infos, &p.hits, &self.sentiment), self.core(text, &p, infos))
+            (self.aspects.find(text, &p.toks, infos, &p.hits, &self.sentiment), self.core(text, cut, &p, infos))
         });
         Analysis {
             tokens: c.tokens,
@@ -241,17 +285,19 @@ impl Analyzer {
             pii: c.pii,
             masked: c.masked,
             order_ids: c.order_ids,
+            truncated: c.truncated,
         }
     }
 
     /// Tokens, sentiment, intent, tags, PII (matches and masked text) and order ids from one
     /// segmentation pass and one phrase scan: [`Analyzer::analyze`] without keywords and aspects.
     pub fn analyze_core<'a>(&self, text: &'a str) -> CoreAnalysis<'a> {
+        let (text, cut) = self.cut(text);
         let p = self.pass(text);
-        self.sentiment.with_infos(&p.toks, |infos| self.core(text, &p, infos))
+        self.sentiment.with_infos(&p.toks, |infos| self.core(text, cut, &p, infos))
     }
 
-    fn core<'a>(&self, text: &'a str, p: &Pass<'a>, infos: &[sentiment::Info]) -> CoreAnalysis<'a> {
+    fn core<'a>(&self, text: &'a str, cut: bool, p: &Pass<'a>, infos: &[sentiment::Info]) -> CoreAnalysis<'a> {
         let found = self.pii.find(text);
         // One read of the text's learned features for the three models.
         let (sentiment, intent, tags) = self.learned.with_reading(text, Some(&p.toks), |reading| {
@@ -267,9 +313,13 @@ impl Analyzer {
             sentiment,
             intent,
             tags,
-            masked: pii::PiiScanner::mask(text, &found),
+            masked: match pii::PiiScanner::mask(text, &found) {
+                m if cut => Cow::Owned(format!("{m}{TRUNCATED_MARK}")),
+                m => m,
+            },
             pii: found.into_iter().map(|f| f.m).collect(),
             order_ids: self.orders.extract(text),
+            truncated: cut,
         }
     }
 }

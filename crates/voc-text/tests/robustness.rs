@@ -115,6 +115,9 @@ fn a_one_megabyte_text_is_handled() {
         big.push_str(unit);
     }
     let r = check(&big);
+    // Read on its first max_chars characters, and said so.
+    assert!(r.truncated && r.masked.ends_with(voc_text::TRUNCATED_MARK));
+    assert!(r.masked.chars().count() <= Analyzer::builtin().max_chars() + voc_text::TRUNCATED_MARK.chars().count());
     assert!(!r.masked.contains("138 1234 5678"));
     assert!(r.masked.contains("1234567890123456789"));
     assert_eq!(r.order_ids, vec!["1234567890123456789"]);
@@ -126,4 +129,26 @@ fn a_one_megabyte_text_is_handled() {
     assert_eq!(check(&emoji).sentiment.label, "negative");
     let latin = "abc ".repeat(1 << 18);
     check(&latin);
+}
+
+#[test]
+fn a_text_longer_than_max_chars_is_analysed_on_its_first_max_chars() {
+    let a = Analyzer::builtin();
+    let n = a.max_chars();
+    let unit = "质量很差，电话13812345678，要退货！";
+    let long = unit.repeat(n / unit.chars().count() + 2);
+    let head: String = long.chars().take(n).collect();
+    let (cut, was_cut) = a.cut(&long);
+    assert!(was_cut && cut == head);
+    let (full, short) = (a.analyze(&long), a.analyze(&head));
+    assert!(full.truncated && !short.truncated);
+    assert_eq!(full.tokens, short.tokens);
+    assert_eq!(full.sentiment, short.sentiment);
+    assert_eq!(full.intent, short.intent);
+    assert_eq!(full.tags, short.tags);
+    assert_eq!(full.masked, format!("{}{}", short.masked, voc_text::TRUNCATED_MARK));
+    assert!(!full.masked.contains("13812345678"));
+    assert_eq!(a.mask_pii(&long), full.masked);
+    assert_eq!(a.sentiment(&long), short.sentiment);
+    assert!(!a.analyze(unit).truncated);
 }

@@ -25,6 +25,7 @@ pub fn analysis_fields() -> Fields {
         Field::new("has_pii", Boolean::data_type(), true),
         Field::new("masked", Utf8::data_type(), true),
         Field::new("order_ids", Utf8List::data_type(), true),
+        Field::new("truncated", Boolean::data_type(), true),
     ])
 }
 
@@ -42,6 +43,7 @@ pub struct AnalysisBuilder {
     has_pii: BooleanBuilder,
     masked: StringBuilder,
     order_ids: ListBuilder<StringBuilder>,
+    truncated: BooleanBuilder,
 }
 
 impl AnalysisBuilder {
@@ -59,6 +61,7 @@ impl AnalysisBuilder {
             has_pii: Boolean::builder(rows),
             masked: Utf8::builder(rows),
             order_ids: Utf8List::builder(rows),
+            truncated: Boolean::builder(rows),
         }
     }
 
@@ -76,6 +79,7 @@ impl AnalysisBuilder {
         self.has_pii.append_value(!a.pii.is_empty());
         self.masked.append_value(&a.masked);
         append_strings(&mut self.order_ids, &a.order_ids);
+        self.truncated.append_value(a.truncated);
     }
 }
 
@@ -93,6 +97,7 @@ impl BuildArray for AnalysisBuilder {
         self.has_pii.append_null();
         self.masked.append_null();
         self.order_ids.append_null();
+        self.truncated.append_null();
     }
 
     fn build(&mut self) -> datafusion::common::Result<ArrayRef> {
@@ -108,6 +113,7 @@ impl BuildArray for AnalysisBuilder {
             self.has_pii.build()?,
             self.masked.build()?,
             self.order_ids.build()?,
+            self.truncated.build()?,
         ];
         let nulls = NullBuffer::from(std::mem::take(&mut self.valid));
         let nulls = Some(nulls).filter(|n| n.null_count() > 0);
@@ -135,8 +141,8 @@ impl TextFunction for AnalyzeText {
     const NAME: &'static str = "analyze_text";
     const DOC: Doc = Doc {
         signature: "analyze_text(text VARCHAR)",
-        returns: "STRUCT<tokens, keywords, sentiment, sentiment_label, sentiment_evidence, intent, tags, aspects, has_pii, masked, order_ids>",
-        doc: "Everything above from one segmentation pass; each field equals its single function",
+        returns: "STRUCT<tokens, keywords, sentiment, sentiment_label, sentiment_evidence, intent, tags, aspects, has_pii, masked, order_ids, truncated>",
+        doc: "Everything above from one segmentation pass; each field equals its single function. Every function reads a text's first max_chars characters (config/limits.toml, 20,000): truncated says a text was longer, and masked then ends with …[truncated]",
         example: "SELECT shop_id, analyze_text(content)['intent'], analyze_text(content)['tags'] FROM chat_messages LIMIT 10",
     };
     type Column = AnalysisStruct;
