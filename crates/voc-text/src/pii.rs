@@ -449,15 +449,24 @@ impl PiiScanner {
             let after = text[i + '收'.len_utf8()..].chars().next();
             after.is_none_or(|c| is_gap(c) || matches!(c, '。' | '！' | '!')).then_some(i)
         }));
+        // Overlap with what was found before the bare names, looked up in O(log n) (a long text
+        // has many phones and many finds).
+        let taken = Taken::new(found.iter().map(|f| (f.m.start, f.m.end)));
+        let longest = *name_chars(true).end().max(name_chars(false).end());
         for end in ends {
-            let run_start = text[..end]
+            // The run of Han characters before `end`, looked at no further than a name can be long.
+            let run: Vec<(usize, char)> = text[..end]
                 .char_indices()
                 .rev()
                 .take_while(|&(_, c)| matches!(c, '\u{4E00}'..='\u{9FFF}'))
-                .last()
-                .map_or(end, |(i, _)| i);
+                .take(longest + 1)
+                .collect();
+            if run.len() > longest {
+                continue; // longer than any name
+            }
+            let run_start = run.last().map_or(end, |&(i, _)| i);
             let starts_clean = text[..run_start].chars().next_back().is_none_or(|c| is_gap(c) || !c.is_alphanumeric());
-            if run_start == end || !starts_clean || found.iter().any(|f| f.m.start < end && run_start < f.m.end) {
+            if run_start == end || !starts_clean || taken.overlaps(run_start, end) {
                 continue;
             }
             let run = &text[run_start..end];
