@@ -285,8 +285,15 @@ async fn serve_health(listener: tokio::net::TcpListener, health: ExecutorHealth)
         let Ok((mut conn, _)) = listener.accept().await else { continue };
         let health = health.clone();
         tokio::spawn(async move {
+            // The request line may come in pieces: read until the headers end (or 1 KiB).
             let mut buf = [0u8; 1024];
-            let n = conn.read(&mut buf).await.unwrap_or(0);
+            let mut n = 0;
+            while n < buf.len() && !buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
+                match conn.read(&mut buf[n..]).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(k) => n += k,
+                }
+            }
             let request = String::from_utf8_lossy(&buf[..n]);
             let path = request.split_whitespace().nth(1).unwrap_or("/");
             let (status, body) = match path {

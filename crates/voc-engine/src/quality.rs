@@ -37,7 +37,9 @@ pub struct Rejected {
 
 async fn query(ctx: &SessionContext, table: &str, sql: &str) -> Result<Vec<RecordBatch>> {
     let df = ctx.sql(sql).await.map_err(|e| VocError::internal(format!("table {table}: checking rows: {e}")))?;
-    df.collect().await.map_err(|e| crate::sql::sql_error(ErrorKind::BadInput, std::path::Path::new(table), "", &e))
+    // Parquet and Arrow errors are bad input, object-store ones storage (classify); anything
+    // else (a lost cluster) is not the data's fault.
+    df.collect().await.map_err(|e| crate::sql::sql_error(ErrorKind::Internal, std::path::Path::new(table), "", &e))
 }
 
 /// The reason a row is rejected, as SQL over the staged table (NULL: the row is kept).
