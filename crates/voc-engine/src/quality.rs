@@ -42,21 +42,28 @@ async fn query(ctx: &SessionContext, table: &str, sql: &str) -> Result<Vec<Recor
     df.collect().await.map_err(|e| crate::sql::sql_error(ErrorKind::Internal, std::path::Path::new(table), "", &e))
 }
 
-/// The reason a row is rejected, as SQL over the staged table (NULL: the row is kept).
-fn reason_sql(table: &str) -> Option<String> {
-    let schema = contract::schema(table)?;
+/// Each timestamp column of a contract table: the SQL condition of an impossible value, and the
+/// reason said for it.
+fn time_checks(table: &str) -> Vec<(String, String)> {
     let (lo, hi) = bounds();
-    let mut whens: Vec<String> = schema
+    let Some(schema) = contract::schema(table) else { return Vec::new() };
+    schema
         .fields()
         .iter()
         .filter(|f| matches!(f.data_type(), DataType::Timestamp(..)))
         .map(|f| {
             let c = f.name();
-            format!(
-                "WHEN CAST(\"{c}\" AS BIGINT) < {lo} OR CAST(\"{c}\" AS BIGINT) > {hi} THEN '{c} out of range (1970 .. a day from now)'"
-            )
+            let bad = format!("(CAST(\"{c}\" AS BIGINT) < {lo} OR CAST(\"{c}\" AS BIGINT) > {hi})");
+            (bad, format!("{c} out of range (1970 .. a day from now)"))
         })
-        .collect();
+        .collect()
+}
+
+/// The reason a row is rejected, as SQL over the staged table (NULL: the row is kept).
+fn reason_sql(table: &str) -> Option<String> {
+    let schema = contract::schema(table)?;
+    let mut whens: Vec<String> =
+        time_checks(table).into_iter().map(|(bad, why)| format!("WHEN {bad} THEN '{why}'")).collect();
     let key = contract::primary_key(table);
     if !key.is_empty() {
         let order: Vec<String> = schema.fields().iter().map(|f| format!("\"{}\"", f.name())).collect();
@@ -108,18 +115,11 @@ pub async fn check_input(ctx: &SessionContext, output: &Root, job: &Job, table: 
 
 /// Rows per reason (duplicates: the copies beyond the first) with an example, for messages.
 fn count_sql(table: &str) -> String {
-    let schema = contract::schema(table).expect("a contract table");
-    let (lo, hi) = bounds();
     let example = example_sql(table);
-    let mut parts: Vec<String> = schema
-        .fields()
-        .iter()
-        .filter(|f| matches!(f.data_type(), DataType::Timestamp(..)))
-        .map(|f| {
-            let c = f.name();
-            format!(
-                "SELECT '{c} out of range (1970 .. a day from now)' AS reason, COUNT(*) AS n, MIN({example}) AS example FROM \"{table}\" WHERE CAST(\"{c}\" AS BIGINT) < {lo} OR CAST(\"{c}\" AS BIGINT) > {hi}"
-            )
+    let mut parts: Vec<String> = time_checks(table)
+        .into_iter()
+        .map(|(bad, why)| {
+            format!("SELECT '{why}' AS reason, COUNT(*) AS n, MIN({example}) AS example FROM \"{table}\" WHERE {bad}")
         })
         .collect();
     let key = contract::primary_key(table);
