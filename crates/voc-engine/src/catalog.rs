@@ -79,8 +79,7 @@ fn is_zero(n: &u64) -> bool {
 /// Files of one table in one window, after their footers were checked.
 pub struct ScannedTable {
     pub stats: InputStats,
-    pub objects: Vec<ObjectMeta>,
-    /// The same files by partition date (oldest first), for a job output's committed files.
+    /// The files by partition date (oldest first).
     pub by_date: Vec<(NaiveDate, Vec<ObjectMeta>)>,
     /// Rows of the window's last day (None: that partition is missing).
     pub last_day_rows: Option<u64>,
@@ -108,7 +107,6 @@ pub async fn scan_table(
         bytes: 0,
         rejected_rows: 0,
     };
-    let mut objects = Vec::new();
     let mut by_date = Vec::new();
     // The window's last day: the run date less the input's lag. Only it must exist when required.
     let last_day = *dates.last().expect("a window has at least one day");
@@ -136,14 +134,11 @@ pub async fn scan_table(
             continue;
         };
         stats.partitions.push(partition_dir(*d));
-        objects.extend(files.iter().cloned());
         by_date.push((*d, files));
     }
-    let footers: Vec<(ObjectMeta, SchemaRef, u64)> = futures::stream::iter(objects.iter().cloned())
-        .map(|meta| read_footer(root, table, meta))
-        .buffered(16)
-        .try_collect()
-        .await?;
+    let objects = by_date.iter().flat_map(|(_, files)| files.iter().cloned());
+    let footers: Vec<(ObjectMeta, SchemaRef, u64)> =
+        futures::stream::iter(objects).map(|meta| read_footer(root, table, meta)).buffered(16).try_collect().await?;
     let mut schema: Option<SchemaRef> = None;
     for (meta, file_schema, rows) in &footers {
         stats.files += 1;
@@ -162,11 +157,12 @@ pub async fn scan_table(
             }
         }
     }
-    let last_day_rows = by_date.last().filter(|(d, _)| *d == last_day).map(|(_, files)| {
-        let keys: std::collections::HashSet<&object_store::path::Path> = files.iter().map(|m| &m.location).collect();
-        footers.iter().filter(|(m, _, _)| keys.contains(&m.location)).map(|(_, _, rows)| rows).sum()
-    });
-    Ok(ScannedTable { stats, objects, by_date, last_day_rows, schema })
+    // The footers come in the files' order: the last day's are the last ones.
+    let last_day_rows = by_date
+        .last()
+        .filter(|(d, _)| *d == last_day)
+        .map(|(_, files)| footers[footers.len() - files.len()..].iter().map(|(_, _, rows)| rows).sum());
+    Ok(ScannedTable { stats, by_date, last_day_rows, schema })
 }
 
 /// A column missing or retyped between two file schemas, as a sentence.
@@ -309,13 +305,7 @@ pub async fn register_committed(
 async fn read_footer(root: &Root, table: &str, meta: ObjectMeta) -> Result<(ObjectMeta, SchemaRef, u64)> {
     let url = root.url_of(&root.relative(&meta.location), false);
     let reader = ParquetObjectReader::new(root.store().clone(), meta.location.clone()).with_file_size(meta.size);
-    let builder = ParquetRecordBatchStreamBuilder::new(reader).await.map_err(|e| {
-        if crate::sql::from_object_store(&e) {
-            VocError::storage(format!("table {table}, file {url}: {e}"))
-        } else {
-            VocError::bad_input(format!("table {table}, file {url}: not a readable Parquet file: {e}"))
-        }
-    })?;
+    let builder = ParquetRecordBatchStreamBuilder::new(reader).await.map_err(|e| read_error(table, &url, e))?;
     let md = builder.metadata().clone();
     let schema = builder.schema().clone();
     let rows = md.file_metadata().num_rows().max(0) as u64;
@@ -347,6 +337,16 @@ async fn read_footer(root: &Root, table: &str, meta: ObjectMeta) -> Result<(Obje
     Ok((meta, schema, rows))
 }
 
+/// A Parquet read that failed: storage when the store failed under it, else a file that is not
+/// readable Parquet.
+fn read_error(table: &str, url: &str, e: datafusion::parquet::errors::ParquetError) -> VocError {
+    if crate::sql::from_object_store(&e) {
+        VocError::storage(format!("table {table}, file {url}: {e}"))
+    } else {
+        VocError::bad_input(format!("table {table}, file {url}: not a readable Parquet file: {e}"))
+    }
+}
+
 fn null_error(table: &str, url: &str, column: &str, nulls: u64) -> VocError {
     VocError::bad_input(format!(
         "table {table}, file {url}: column '{column}' has {nulls} null value(s) but the input contract requires a value in every row"
@@ -365,13 +365,7 @@ async fn count_nulls_by_reading(
 ) -> Result<()> {
     use datafusion::arrow::array::Array;
     let reader = ParquetObjectReader::new(root.store().clone(), meta.location.clone()).with_file_size(meta.size);
-    let read_err = |e: datafusion::parquet::errors::ParquetError| {
-        if crate::sql::from_object_store(&e) {
-            VocError::storage(format!("table {table}, file {url}: {e}"))
-        } else {
-            VocError::bad_input(format!("table {table}, file {url}: not a readable Parquet file: {e}"))
-        }
-    };
+    let read_err = |e| read_error(table, url, e);
     let builder = ParquetRecordBatchStreamBuilder::new(reader).await.map_err(read_err)?;
     let mask = datafusion::parquet::arrow::ProjectionMask::leaves(
         builder.metadata().file_metadata().schema_descr(),
@@ -408,11 +402,12 @@ pub async fn register_window(
     let start = dates.first().expect("non-empty window").format("%Y-%m-%d").to_string();
     let end = dates.last().expect("non-empty window").format("%Y-%m-%d").to_string();
     let format = parquet_format(ctx);
-    let file_schema = match (&scanned.schema, fallback_schema) {
-        (Some(_), _) => {
+    let first = scanned.by_date.iter().flat_map(|(_, files)| files.first()).next();
+    let file_schema = match (first, fallback_schema) {
+        (Some(first), _) => {
             let state = ctx.state();
             format
-                .infer_schema(&state, root.store(), &scanned.objects[..1])
+                .infer_schema(&state, root.store(), std::slice::from_ref(first))
                 .await
                 .map_err(|e| VocError::bad_input(format!("table {table}: {e}")))?
         }

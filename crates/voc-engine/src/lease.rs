@@ -134,6 +134,11 @@ impl std::fmt::Debug for Lease {
     }
 }
 
+/// When a lease taken or renewed at `now` expires.
+fn expiry(now: DateTime<Utc>, ttl: Duration) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::seconds(60))
+}
+
 fn serialize(body: &LeaseBody) -> Bytes {
     Bytes::from(serde_json::to_vec_pretty(body).expect("a lease serialises"))
 }
@@ -172,7 +177,7 @@ impl Lease {
             host: hostname(),
             pid: std::process::id(),
             acquired_at: now,
-            expires_at: now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::seconds(60)),
+            expires_at: expiry(now, ttl),
             released: false,
         };
         let rel = format!("{dir}/{next:010}.json");
@@ -180,12 +185,15 @@ impl Lease {
             let there = read_body(root, &rel).await?;
             // Our own create, applied by the store but its answer lost and the request retried.
             let ours = there.as_ref().is_some_and(|b| b.run_id == body.run_id && b.acquired_at == body.acquired_at);
-            if !ours {
-                let holder = there.map(|b| b.describe()).unwrap_or_else(|| "another run".into());
-                return Err(VocError::already_running(format!(
-                    "job {job} partition {}: another run took the lease first: {holder}; retry after it ends or expires",
-                    partition_dir(partition)
-                )));
+            match there {
+                Some(b) if !ours => return Err(busy(root, job, partition, &b, &rel)),
+                None => {
+                    return Err(VocError::already_running(format!(
+                        "job {job} partition {}: another run took the lease first; retry after it ends or expires",
+                        partition_dir(partition)
+                    )))
+                }
+                Some(_) => {}
             }
         }
         // Older generations are history now.
@@ -302,7 +310,7 @@ async fn renew_once(
         Some((n, _, b)) if n == generation && b.run_id == body.run_id => {}
         _ => return Ok(false),
     }
-    body.expires_at = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::seconds(60));
+    body.expires_at = expiry(Utc::now(), ttl);
     root.put(rel, serialize(body)).await?;
     Ok(true)
 }

@@ -10,8 +10,6 @@
 //! and writes the others, with a `reason` column, to `<output>/_rejected/<table>/dt=D/<job>.parquet`
 //! (one file per job and input partition, replaced by each run), then goes on.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use chrono::Utc;
 use datafusion::arrow::array::AsArray;
@@ -160,48 +158,54 @@ async fn quarantine(ctx: &SessionContext, output: &Root, job: &Job, table: &str,
         .filter(datafusion::prelude::col("voc_reject_reason").is_null())
         .and_then(|df| df.drop_columns(&["voc_reject_reason"]))
         .map_err(internal)?;
-    let rejected = marked
-        .filter(datafusion::prelude::col("voc_reject_reason").is_not_null())
+    let rejected = marked.filter(datafusion::prelude::col("voc_reject_reason").is_not_null()).map_err(internal)?;
+    ctx.deregister_table(table).map_err(internal)?;
+    ctx.register_table(table, kept.into_view()).map_err(internal)?;
+    // Per input partition: one file named after the job, replaced by its next run.
+    let dts = rejected
+        .clone()
+        .select_columns(&[PARTITION_COLUMN])
+        .and_then(|df| df.distinct())
         .map_err(internal)?
         .collect()
         .await
         .map_err(internal)?;
-    let count = rejected.iter().map(|b| b.num_rows() as u64).sum();
-    ctx.deregister_table(table).map_err(internal)?;
-    ctx.register_table(table, kept.into_view()).map_err(internal)?;
-    // Per input partition: one file named after the job, replaced by its next run.
-    let mut by_dt: std::collections::BTreeMap<String, Vec<RecordBatch>> = Default::default();
-    for b in rejected {
-        let dt_idx = b.schema().index_of(PARTITION_COLUMN).map_err(|e| VocError::internal(e.to_string()))?;
-        let dts = datafusion::arrow::compute::cast(b.column(dt_idx), &DataType::Utf8)
+    let mut count = 0;
+    for b in &dts {
+        let dts = datafusion::arrow::compute::cast(b.column(0), &DataType::Utf8)
             .map_err(|e| VocError::internal(e.to_string()))?;
-        let dts = dts.as_string::<i32>();
-        for dt in (0..b.num_rows()).map(|i| dts.value(i).to_string()).collect::<std::collections::BTreeSet<_>>() {
-            let mask: datafusion::arrow::array::BooleanArray =
-                (0..b.num_rows()).map(|i| Some(dts.value(i) == dt)).collect();
-            let part = datafusion::arrow::compute::filter_record_batch(&b, &mask)
-                .map_err(|e| VocError::internal(e.to_string()))?;
-            let mut part_cols = part.columns().to_vec();
-            let mut fields: Vec<_> = part.schema().fields().iter().cloned().collect();
-            part_cols.remove(dt_idx);
-            fields.remove(dt_idx);
-            let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(fields));
-            let part = RecordBatch::try_new(schema, part_cols).map_err(|e| VocError::internal(e.to_string()))?;
-            by_dt.entry(dt).or_default().push(part);
-        }
-    }
-    for (dt, batches) in by_dt {
-        let mut buf = Vec::new();
-        let props = voc_contract::parquet::writer_properties(format!("voc {}", env!("CARGO_PKG_VERSION")));
-        let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(&mut buf, batches[0].schema(), Some(props))
-            .map_err(|e| VocError::internal(e.to_string()))?;
-        for b in &batches {
-            w.write(b).map_err(|e| VocError::internal(e.to_string()))?;
-        }
-        w.close().map_err(|e| VocError::internal(e.to_string()))?;
-        output
-            .put(&format!("_rejected/{table}/{PARTITION_COLUMN}={dt}/{}.parquet", job.name), Bytes::from(buf))
+        for dt in dts.as_string::<i32>().iter().flatten() {
+            let batches = rejected
+                .clone()
+                .filter(datafusion::prelude::col(PARTITION_COLUMN).eq(datafusion::prelude::lit(dt)))
+                .and_then(|df| df.drop_columns(&[PARTITION_COLUMN]))
+                .map_err(internal)?
+                .collect()
+                .await
+                .map_err(internal)?;
+            count += batches.iter().map(|b| b.num_rows() as u64).sum::<u64>();
+            write_rejected(
+                output,
+                &format!("_rejected/{table}/{PARTITION_COLUMN}={dt}/{}.parquet", job.name),
+                &batches,
+            )
             .await?;
+        }
     }
     Ok(count)
+}
+
+/// One Parquet file of rejected rows, with voc's writer settings.
+async fn write_rejected(output: &Root, rel: &str, batches: &[RecordBatch]) -> Result<()> {
+    let Some(first) = batches.first() else { return Ok(()) };
+    let parquet = |e: datafusion::parquet::errors::ParquetError| VocError::internal(format!("{rel}: {e}"));
+    let mut buf = Vec::new();
+    let props = voc_contract::parquet::writer_properties(format!("voc {}", env!("CARGO_PKG_VERSION")));
+    let mut w =
+        datafusion::parquet::arrow::ArrowWriter::try_new(&mut buf, first.schema(), Some(props)).map_err(parquet)?;
+    for b in batches {
+        w.write(b).map_err(parquet)?;
+    }
+    w.close().map_err(parquet)?;
+    output.put(rel, Bytes::from(buf)).await
 }

@@ -69,7 +69,11 @@ pub async fn run_job(cfg: &Config, roots: &Roots, job: &Job, date: NaiveDate) ->
             }
             Err(e) => Err(e.context("finishing what dead runs left on the output root")),
         };
-        crate::commit::discard_staging(&roots.output, &staging).await;
+        // A commit removes its staging itself (or keeps it with a journal for the next start);
+        // a run that failed before it leaves staged files to remove here.
+        if result.is_err() {
+            crate::commit::discard_staging(&roots.output, &staging).await;
+        }
         lease.release().await;
         result
     }

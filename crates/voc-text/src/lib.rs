@@ -240,11 +240,7 @@ impl Analyzer {
 
     pub fn mask_pii(&self, text: &str) -> String {
         let (text, cut) = self.cut(text);
-        let masked = pii::PiiScanner::mask(text, &self.pii.find(text));
-        if cut {
-            return format!("{masked}{TRUNCATED_MARK}");
-        }
-        masked.into_owned()
+        masked(text, &self.pii.find(text), cut).into_owned()
     }
 
     pub fn has_pii(&self, text: &str) -> bool {
@@ -313,14 +309,20 @@ impl Analyzer {
             sentiment,
             intent,
             tags,
-            masked: match pii::PiiScanner::mask(text, &found) {
-                m if cut => Cow::Owned(format!("{m}{TRUNCATED_MARK}")),
-                m => m,
-            },
+            masked: masked(text, &found, cut),
             pii: found.into_iter().map(|f| f.m).collect(),
             order_ids: self.orders.extract(text),
             truncated: cut,
         }
+    }
+}
+
+/// `text` with `found` masked, followed by [`TRUNCATED_MARK`] when it is the cut part of a longer
+/// text.
+fn masked<'a>(text: &'a str, found: &[pii::Found], cut: bool) -> Cow<'a, str> {
+    match pii::PiiScanner::mask(text, found) {
+        m if cut => Cow::Owned(format!("{m}{TRUNCATED_MARK}")),
+        m => m,
     }
 }
 
